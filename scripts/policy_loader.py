@@ -1,0 +1,481 @@
+"""Load, validate and compile policy_data/*.yaml.
+
+Every problem becomes one line `FILE:LINE PATH: REASON`; the build stops on any.
+Run `python -m scripts.policy_loader` to check the data by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from calculator.vocabulary import TOPICS
+from scripts.policy_schema import Parameter, RegionFile
+from scripts.provenance import SourceTexts, value_readable_from
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / "policy_data"
+DEFAULT_SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+ROOT_REGION = "national"
+SCHEMA_VERSION = 1
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where} {self.path}: {self.reason}" if self.path else f"{where} {self.reason}"
+
+
+class PolicyDataError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --- YAML reading: strings for dates, no duplicate keys, a line for every path -----------
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings (they are parsed deliberately later)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class DuplicateKey(Exception):
+    def __init__(self, key: str, line: int, first_line: int) -> None:
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+def _to_python(node: yaml.Node, loader: _Loader, path: Loc, lines: dict[Loc, int]) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        seen: dict[Any, int] = {}
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            key_line = key_node.start_mark.line + 1
+            if key in seen:
+                raise DuplicateKey(str(key), key_line, seen[key])
+            seen[key] = key_line
+            child = (*path, key if isinstance(key, (str, int)) else str(key))
+            result[key] = _to_python(value_node, loader, child, lines)
+            lines[child] = key_line
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, loader, (*path, i), lines) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[Loc, int] = {}
+        data = _to_python(node, loader, (), lines) if node is not None else None
+        return data, lines
+    finally:
+        loader.dispose()
+
+
+# --- turning pydantic's errors into one readable line each --------------------------------
+
+
+def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
+
+
+def _describe_path(loc: Loc, data: Any) -> tuple[str, list[str]]:
+    """('medical.critical_illness.threshold', ['values', '2018-01-01']) for a parameter location."""
+    parts = [str(p) for p in loc]
+    if len(loc) == 3 and loc[0] == "policies" and loc[2] == "[key]":
+        return "policies", ["[key]"]
+    if len(loc) >= 5 and loc[0] == "policies" and loc[3] == "parameters":
+        return str(loc[4]), parts[5:]
+    if len(loc) >= 3 and loc[0] == "policies" and isinstance(loc[2], int):
+        try:
+            item_id = data["policies"][loc[1]][loc[2]]["id"]
+        except (KeyError, IndexError, TypeError):
+            item_id = f"[{loc[2]}]"
+        return f"{loc[1]}/{item_id}", parts[3:]
+    return ".".join(parts[:2]), parts[2:]
+
+
+def _reason(error: dict[str, Any], rest: list[str]) -> tuple[list[str], str]:
+    kind = error["type"]
+    if kind == "missing":
+        return rest[:-1], f"{rest[-1] if rest else 'value'} missing"
+    if kind == "extra_forbidden":
+        return rest[:-1], f"unknown field '{rest[-1]}'"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        if rest and rest[-1] == "[key]":
+            what = "topic key" if error["loc"][0] == "policies" else "key"
+            return rest[:-1], f"unknown {what} {error['input']!r} (expected one of {expected})"
+        named = [p for p in rest if not p.isdigit()]
+        field = named[-1] if named else "value"
+        return rest[: len(rest) - (len(rest) - rest.index(field) if field in rest else 0)], (
+            f"unknown {field} {error['input']!r} (expected one of {expected})"
+        )
+    if kind == "string_too_long" and rest and rest[-1] == "evidence":
+        limit = error.get("ctx", {}).get("max_length")
+        return rest, f"evidence is {len(error['input'])} characters, at most {limit} allowed"
+    if kind == "string_pattern_mismatch":
+        return rest, f"{error['input']!r} is not a valid id (lowercase ASCII letters, digits, _ and .)"
+    message = error["msg"].removeprefix("Value error, ")
+    return rest, message
+
+
+def _pydantic_problems(file: str, error: ValidationError, data: Any, lines: dict[Loc, int]) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc: Loc = tuple(p for p in item["loc"] if p != "[key]") if item["type"] != "literal_error" else item["loc"]
+        clean_loc: Loc = tuple(p for p in loc if p != "[key]")
+        # Union members repeat the same complaint once per alternative; the scalar ones say nothing new.
+        if item["type"] in {"bool_type", "int_type", "float_type", "string_type"} and "value" in clean_loc:
+            continue
+        head, rest = _describe_path(loc, data)
+        rest_path, reason = _reason(item, rest)
+        path = head + (" " + ".".join(p for p in rest_path if p != "[key]") if rest_path else "")
+        problems.append(Problem(file, _line_for(clean_loc, lines), path.strip(), reason))
+    return sorted(set(problems))
+
+
+# --- the loaded data ------------------------------------------------------------------
+
+
+@dataclass
+class LoadedRegion:
+    file: str
+    model: RegionFile
+    lines: dict[Loc, int]
+
+    @property
+    def id(self) -> str:
+        return self.model.region.id
+
+    def parameters(self) -> Iterator[tuple[str, int, str, Parameter, Loc]]:
+        """(topic, item index, parameter id, parameter, location) for every parameter."""
+        for topic, items in self.model.policies.items():
+            for index, item in enumerate(items):
+                for parameter_id, parameter in item.parameters.items():
+                    yield topic, index, parameter_id, parameter, ("policies", topic, index, "parameters", parameter_id)
+
+    def line(self, loc: Loc) -> int:
+        return _line_for(loc, self.lines)
+
+
+@dataclass
+class PolicyData:
+    regions: dict[str, LoadedRegion] = field(default_factory=dict)
+
+    def ancestors(self, region_id: str) -> list[str]:
+        """The region's parents, nearest first (national last)."""
+        chain = []
+        parent = self.regions[region_id].model.region.parent
+        while parent is not None and parent in self.regions and parent not in chain:
+            chain.append(parent)
+            parent = self.regions[parent].model.region.parent
+        return chain
+
+
+def _region_order(regions: dict[str, LoadedRegion]) -> list[str]:
+    """National first, then by level and name id, so pages and columns are stable."""
+    levels = {"国家": 0, "省": 1, "市": 2, "县区": 3}
+    return sorted(regions, key=lambda r: (levels[regions[r].model.region.level], r))
+
+
+def load_file(path: Path, display: str) -> tuple[LoadedRegion | None, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return None, [Problem(display, 1, "", f"not UTF-8 text ({error.reason})")]
+    try:
+        data, lines = read_yaml(text)
+    except DuplicateKey as dup:
+        return None, [Problem(display, dup.line, dup.key, f"duplicate key (first at line {dup.first_line})")]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, [Problem(display, line, "", f"YAML syntax error: {error.problem or error}")]
+    if not isinstance(data, dict):
+        return None, [Problem(display, 1, "", "the file must be a mapping with region, documents and policies")]
+    try:
+        model = RegionFile.model_validate(data)
+    except ValidationError as error:
+        return None, _pydantic_problems(display, error, data, lines)
+    return LoadedRegion(display, model, lines), []
+
+
+def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> list[Problem]:
+    problems: list[Problem] = []
+    regions = policy.regions
+    documents: dict[str, str] = {}
+    for region in regions.values():
+        for doc_id in region.model.documents:
+            if doc_id in documents:
+                problems.append(
+                    Problem(region.file, region.line(("documents", doc_id)), f"documents.{doc_id}",
+                            f"duplicate document id (also in {documents[doc_id]})")
+                )
+            documents[doc_id] = region.file
+    units: dict[str, tuple[str, str]] = {}
+
+    for region in regions.values():
+        info = region.model.region
+        stem = Path(region.file).stem
+        if info.id != stem:
+            problems.append(Problem(region.file, region.line(("region", "id")), "region.id",
+                                    f"'{info.id}' must equal the file name '{stem}'"))
+        if info.id == ROOT_REGION:
+            if info.parent is not None:
+                problems.append(Problem(region.file, region.line(("region", "parent")), "region.parent",
+                                        "the national baseline has no parent (write parent: null)"))
+        elif info.parent is None:
+            problems.append(Problem(region.file, region.line(("region", "parent")), "region.parent",
+                                    f"missing (every region but {ROOT_REGION} has a parent region)"))
+        elif info.parent not in regions:
+            problems.append(Problem(region.file, region.line(("region", "parent")), "region.parent",
+                                    f"unknown parent region '{info.parent}'"))
+        elif info.id in policy.ancestors(info.id) or info.parent == info.id:
+            problems.append(Problem(region.file, region.line(("region", "parent")), "region.parent",
+                                    "parent regions form a loop"))
+
+        for doc_id, document in region.model.documents.items():
+            for base in document.based_on:
+                if base not in documents:
+                    problems.append(Problem(region.file, region.line(("documents", doc_id, "based_on")),
+                                            f"documents.{doc_id}.based_on", f"unknown document id '{base}'"))
+            if document.source_file and sources is not None and sources.available:
+                if sources.text(document.source_file) is None:
+                    problems.append(Problem(region.file, region.line(("documents", doc_id, "source_file")),
+                                            f"documents.{doc_id}.source_file",
+                                            f"no file '{document.source_file}' in {sources.folder}"))
+
+        seen_items: dict[str, int] = {}
+        seen_parameters: dict[str, int] = {}
+        for topic, items in region.model.policies.items():
+            for index, item in enumerate(items):
+                loc = ("policies", topic, index, "id")
+                if item.id in seen_items:
+                    problems.append(Problem(region.file, region.line(loc), f"{topic}/{item.id}",
+                                            f"duplicate item id (first at line {seen_items[item.id]})"))
+                seen_items.setdefault(item.id, region.line(loc))
+        ancestor_parameters = {
+            pid for ancestor in policy.ancestors(region.id) for *_, pid, _, _ in _param_ids(regions[ancestor])
+        }
+        for topic, _index, parameter_id, parameter, loc in region.parameters():
+            line = region.line(loc)
+            if parameter_id in seen_parameters:
+                problems.append(Problem(region.file, line, parameter_id,
+                                        f"duplicate parameter id (first at line {seen_parameters[parameter_id]})"))
+            seen_parameters.setdefault(parameter_id, line)
+            if parameter_id.split(".", 1)[0] != topic:
+                problems.append(Problem(region.file, line, parameter_id,
+                                        f"sits under topic {topic}: its id must start with '{topic}.'"))
+            if parameter_id in units and units[parameter_id][0] != parameter.unit:
+                problems.append(Problem(region.file, region.line((*loc, "unit")), parameter_id,
+                                        f"unit {parameter.unit} differs from {units[parameter_id][0]} "
+                                        f"used in {units[parameter_id][1]}"))
+            units.setdefault(parameter_id, (parameter.unit, region.file))
+            if parameter.refines and parameter.refines not in ancestor_parameters:
+                problems.append(Problem(region.file, region.line((*loc, "refines")), parameter_id,
+                                        f"refines '{parameter.refines}', which no parent region defines"))
+            for start, entry in parameter.values.items():
+                ref_loc = (*loc, "values", start, "reference")
+                reference = entry.reference
+                where = f"{parameter_id} values.{start}"
+                if reference.document not in documents:
+                    problems.append(Problem(region.file, region.line((*ref_loc, "document")), where,
+                                            f"unknown document id '{reference.document}'"))
+                    continue
+                document = _document(regions, reference.document)
+                if document.source_file and reference.evidence is None:
+                    problems.append(Problem(region.file, region.line(ref_loc), where,
+                                            "evidence missing (quote the few characters that state the figure)"))
+                if document.source_file and reference.evidence and sources is not None and sources.available:
+                    found = sources.contains(document.source_file, reference.evidence)
+                    if found is False:
+                        problems.append(Problem(region.file, region.line((*ref_loc, "evidence")), where,
+                                                f"evidence '{reference.evidence}' not found in {document.source_file}"))
+                if reference.evidence and entry.is_stated and not value_readable_from(
+                    entry.value, parameter.unit, reference.evidence
+                ):
+                    problems.append(Problem(region.file, region.line((*loc, "values", start, "value")), where,
+                                            f"value {entry.value} cannot be read from evidence '{reference.evidence}'"))
+    return problems
+
+
+def _param_ids(region: LoadedRegion) -> Iterable[tuple[str, int, str, Parameter, Loc]]:
+    return region.parameters()
+
+
+def _document(regions: dict[str, LoadedRegion], doc_id: str) -> Any:
+    for region in regions.values():
+        if doc_id in region.model.documents:
+            return region.model.documents[doc_id]
+    raise KeyError(doc_id)
+
+
+def load_policy_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None = DEFAULT_SEEDS_DIR) -> PolicyData:
+    """All region files, validated one by one and against each other. Raises PolicyDataError."""
+    problems: list[Problem] = []
+    policy = PolicyData()
+    files = sorted(data_dir.glob("*.yaml"))
+    if not files:
+        raise PolicyDataError([Problem(str(data_dir), 0, "", "no region files (*.yaml) found")])
+    for path in files:
+        display = _display_path(path)
+        region, file_problems = load_file(path, display)
+        problems.extend(file_problems)
+        if region is not None:
+            if region.id in policy.regions:
+                problems.append(Problem(display, region.line(("region", "id")), "region.id",
+                                        f"duplicate region id (also in {policy.regions[region.id].file})"))
+            policy.regions[region.id] = region
+    if ROOT_REGION not in policy.regions and not problems:
+        problems.append(Problem(str(data_dir), 0, "", f"the national baseline {ROOT_REGION}.yaml is missing"))
+    if not problems:
+        sources = SourceTexts(seeds_dir) if seeds_dir is not None else None
+        problems.extend(_cross_file_problems(policy, sources))
+    if problems:
+        raise PolicyDataError(problems)
+    policy.regions = {rid: policy.regions[rid] for rid in _region_order(policy.regions)}
+    return policy
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+# --- compiling to the JSON the calculator and the pages read ---------------------------
+
+
+def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
+    regions: dict[str, Any] = {}
+    documents: dict[str, Any] = {}
+    items: list[dict[str, Any]] = []
+    parameters: dict[str, dict[str, Any]] = {}
+    for order, (region_id, region) in enumerate(policy.regions.items()):
+        info = region.model.region
+        regions[region_id] = {
+            **info.model_dump(),
+            "order": order,
+            "ancestors": policy.ancestors(region_id),
+            "file": region.file,
+        }
+        for doc_id, document in region.model.documents.items():
+            documents[doc_id] = {"id": doc_id, "region": region_id, **document.model_dump()}
+        region_parameters: dict[str, Any] = {}
+        for topic, topic_items in region.model.policies.items():
+            for item in topic_items:
+                items.append({
+                    "region": region_id,
+                    "topic": topic,
+                    "id": item.id,
+                    "title": item.title,
+                    "summary": item.summary,
+                    "applies_to": list(item.applies_to),
+                    "parameters": list(item.parameters),
+                })
+                for parameter_id, parameter in item.parameters.items():
+                    region_parameters[parameter_id] = _compile_parameter(parameter, topic, item.id, item.applies_to)
+        parameters[region_id] = region_parameters
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "topics": TOPICS,
+        "regions": regions,
+        "documents": documents,
+        "items": items,
+        "parameters": parameters,
+    }
+
+
+def _compile_parameter(parameter: Parameter, topic: str, item_id: str, item_groups: list[str]) -> dict[str, Any]:
+    values = []
+    for start, entry in parameter.values.items():
+        status = "not_stated" if entry.not_stated else ("repealed" if entry.value is None else "stated")
+        values.append({
+            "from": start,
+            "until": entry.until,
+            "status": status,
+            "value": None if status != "stated" else entry.value,
+            "qualifier": entry.qualifier,
+            "date_basis": entry.date_basis,
+            "date_note": entry.date_note,
+            "note": entry.note,
+            "reference": entry.reference.model_dump(),
+        })
+    return {
+        "topic": topic,
+        "item": item_id,
+        "label": parameter.label,
+        "unit": parameter.unit,
+        "counter": parameter.counter,
+        "aspect": parameter.aspect,
+        "kind": parameter.kind,
+        "applies_to": list(parameter.applies_to or item_groups),
+        "area": parameter.area,
+        "refines": parameter.refines,
+        "description": parameter.description,
+        "values": values,
+    }
+
+
+def write_compiled(policy: PolicyData, target: Path) -> dict[str, Any]:
+    compiled = compile_policy_data(policy)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(compiled, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    return compiled
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Validate policy_data/*.yaml (and optionally write the compiled JSON).")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="folder of region files")
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS_DIR, help="folder of source documents")
+    parser.add_argument("--output", type=Path, help="write the compiled JSON here")
+    args = parser.parse_args(argv)
+    try:
+        policy = load_policy_data(args.data, args.seeds)
+    except PolicyDataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        return 1
+    if not args.seeds.is_dir():
+        print(f"note: source documents not found at {args.seeds}; evidence was not checked", file=sys.stderr)
+    if args.output:
+        write_compiled(policy, args.output)
+    count = sum(1 for region in policy.regions.values() for _ in region.parameters())
+    print(f"ok: {len(policy.regions)} regions, {count} parameters")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

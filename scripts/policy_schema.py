@@ -1,0 +1,218 @@
+"""Schema of one region file in policy_data/ (pydantic models).
+
+A region file holds facts only. Cross-file rules (unknown parent region, unknown
+document, same parameter with two units, ...) live in policy_loader.py, which sees
+all files at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+
+from calculator.vocabulary import (
+    ASPECTS,
+    DATE_BASES,
+    DOCUMENT_KINDS,
+    GROUPS,
+    NUMERIC_UNITS,
+    PARAMETER_KINDS,
+    QUALIFIERS,
+    REGION_LEVELS,
+    TOPICS,
+    UNITS,
+)
+
+ASCII_ID = r"^[a-z][a-z0-9_]*$"
+PARAMETER_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_EVIDENCE_CHARS = 40
+
+Unit = Literal[tuple(UNITS)]  # type: ignore[valid-type]
+Aspect = Literal[tuple(ASPECTS)]  # type: ignore[valid-type]
+Group = Literal[tuple(GROUPS)]  # type: ignore[valid-type]
+Level = Literal[REGION_LEVELS]  # type: ignore[valid-type]
+DocumentKind = Literal[tuple(DOCUMENT_KINDS)]  # type: ignore[valid-type]
+ParameterKind = Literal[tuple(PARAMETER_KINDS)]  # type: ignore[valid-type]
+DateBasis = Literal[tuple(DATE_BASES)]  # type: ignore[valid-type]
+Qualifier = Literal[tuple(QUALIFIERS)]  # type: ignore[valid-type]
+Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
+
+Text = Annotated[StrictStr, Field(min_length=1)]
+AsciiId = Annotated[StrictStr, Field(pattern=ASCII_ID)]
+
+
+def check_iso_date(text: str) -> str:
+    """Dates stay strings (as written); this only proves they are real calendar days."""
+    if not ISO_DATE.match(text):
+        raise ValueError(f"date {text!r} is not written as YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"date {text!r} does not exist ({error})") from None
+    return text
+
+
+IsoDate = Annotated[StrictStr, Field(min_length=10, max_length=10)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Region(Strict):
+    id: AsciiId
+    name: Text
+    level: Level
+    parent: AsciiId | None
+    admin_path: list[Text] = []
+    summary: Text | None = None
+
+
+class Document(Strict):
+    title: Text
+    number: Text | None = None
+    issuers: list[Text] = Field(min_length=1)
+    issued: IsoDate
+    effective: IsoDate | None = None
+    validity: Text | None = None
+    kind: DocumentKind
+    source_file: Text | None = None
+    based_on: list[AsciiId] = []
+    url_note: Text | None = None
+    note: Text | None = None
+
+    _dates = field_validator("issued", "effective")(lambda v: v if v is None else check_iso_date(v))
+
+
+class Reference(Strict):
+    document: AsciiId
+    section: Text
+    evidence: Annotated[StrictStr, Field(min_length=1, max_length=MAX_EVIDENCE_CHARS)] | None = None
+    note: Text | None = None
+
+
+_UNSET: Any = object()
+
+Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
+
+
+class DatedValue(Strict):
+    """One effective-from entry: a value, a repeal (value: null) or an explicit 'not stated'."""
+
+    value: Scalar | None = Field(default=_UNSET)
+    not_stated: StrictBool = False
+    reference: Reference
+    date_basis: DateBasis = "stated"
+    date_note: Text | None = None
+    until: IsoDate | None = None
+    qualifier: Qualifier | None = None
+    note: Text | None = None
+
+    _until = field_validator("until")(lambda v: v if v is None else check_iso_date(v))
+
+    @model_validator(mode="after")
+    def _value_or_not_stated(self) -> DatedValue:
+        has_value = self.value is not _UNSET
+        if self.not_stated and has_value:
+            raise ValueError("give either value or not_stated: true, not both")
+        if not self.not_stated and not has_value:
+            raise ValueError("value missing (write not_stated: true if the document leaves it open)")
+        if self.not_stated and not self.note:
+            raise ValueError("not_stated needs a note saying what the document leaves open")
+        if self.date_basis != "stated" and not self.date_note:
+            raise ValueError(f"date_basis {self.date_basis} needs a date_note explaining the date")
+        return self
+
+    @property
+    def is_stated(self) -> bool:
+        return not self.not_stated and self.value is not None
+
+
+class Parameter(Strict):
+    label: Text
+    unit: Unit
+    aspect: Aspect
+    kind: ParameterKind = "rule"
+    counter: Text | None = None
+    applies_to: list[Group] | None = None
+    area: Text | None = None
+    refines: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
+    description: Text | None = None
+    values: dict[IsoDate, DatedValue] = Field(min_length=1)
+
+    @field_validator("label")
+    @classmethod
+    def _no_numbers_in_label(cls, label: str) -> str:
+        if re.search(r"\d", label):
+            raise ValueError("label must not contain figures (they belong in values)")
+        return label
+
+    @field_validator("values")
+    @classmethod
+    def _dates_valid_and_ascending(cls, values: dict[str, DatedValue]) -> dict[str, DatedValue]:
+        dates = [check_iso_date(key) for key in values]
+        if dates != sorted(dates):
+            raise ValueError(f"dates out of order: {', '.join(dates)} (write them ascending)")
+        entries = list(values.items())
+        for (start, entry), (next_start, _) in zip(entries, entries[1:], strict=False):
+            if entry.until is not None and entry.until >= next_start:
+                raise ValueError(
+                    f"value from {start} runs until {entry.until}, overlapping the value from {next_start}"
+                )
+        for start, entry in entries:
+            if entry.until is not None and entry.until < start:
+                raise ValueError(f"value from {start} ends before it starts (until {entry.until})")
+        return values
+
+    @model_validator(mode="after")
+    def _values_fit_unit(self) -> Parameter:
+        for start, entry in self.values.items():
+            if not entry.is_stated:
+                continue
+            value = entry.value
+            if self.unit in NUMERIC_UNITS:
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise ValueError(f"value on {start} must be a number for unit {self.unit}")
+                if value < 0:
+                    raise ValueError(f"value on {start} must not be negative")
+                if self.unit == "percent" and not 0 <= value <= 100:
+                    raise ValueError(f"value on {start} is {value}%: a ratio must lie within 0-100 %")
+            elif self.unit == "boolean" and not isinstance(value, bool):
+                raise ValueError(f"value on {start} must be true or false for unit boolean")
+            elif self.unit == "date":
+                if not isinstance(value, str):
+                    raise ValueError(f"value on {start} must be a YYYY-MM-DD date")
+                check_iso_date(value)
+            elif self.unit == "text" and not isinstance(value, str):
+                raise ValueError(f"value on {start} must be text for unit text")
+        if self.unit == "items" and not self.counter:
+            raise ValueError("unit items needs a counter (张, 家, 个, 笔 ...)")
+        return self
+
+
+class PolicyItem(Strict):
+    id: AsciiId
+    title: Text
+    summary: Text
+    applies_to: list[Group] = Field(min_length=1)
+    parameters: dict[Annotated[StrictStr, Field(pattern=PARAMETER_ID)], Parameter] = {}
+
+
+class RegionFile(Strict):
+    region: Region
+    documents: dict[AsciiId, Document] = Field(min_length=1)
+    policies: dict[Topic, list[PolicyItem]]

@@ -1,0 +1,97 @@
+"""Does a quoted piece of source text support a stored value?
+
+Used by the loader (bad data stops the build) and by the provenance tests. Evidence
+is matched against the document with all whitespace removed, because the source
+files break lines in the middle of sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000}
+MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+# Words that state a share without a digit.
+WORD_VALUES = {"全额": Decimal(100), "全部": Decimal(100), "一半": Decimal(50), "减半": Decimal(50)}
+
+ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万亿]?)")
+CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def chinese_numeral(text: str) -> int | None:
+    """Value of a simple Chinese numeral (十三, 二十, 一百二十); None if it is not one."""
+    total, digit = 0, None
+    for char in text:
+        if char in CHINESE_DIGITS:
+            if digit is not None:  # digit runs such as 一二 are not numerals
+                return None
+            digit = CHINESE_DIGITS[char]
+        elif char in CHINESE_SCALES:
+            total += (1 if digit is None else digit) * CHINESE_SCALES[char]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def numbers_in(evidence: str) -> set[Decimal]:
+    """Every number the evidence states, with 万/亿 applied."""
+    found: set[Decimal] = set()
+    for digits, multiplier in ARABIC.findall(evidence):
+        try:
+            number = Decimal(digits.replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern only matches digits
+            continue
+        found.add(number * MULTIPLIERS[multiplier] if multiplier else number)
+    for match in CHINESE.finditer(evidence):
+        value = chinese_numeral(match.group())
+        if value is not None:
+            following = evidence[match.end() : match.end() + 1]
+            found.add(Decimal(value) * MULTIPLIERS.get(following, Decimal(1)))
+    for word, value in WORD_VALUES.items():
+        if word in evidence:
+            found.add(value)
+    return found
+
+
+def value_readable_from(value: object, unit: str, evidence: str) -> bool:
+    """True when the evidence states the value (numbers, dates) or the unit has no figure to read."""
+    if unit in {"boolean", "text"}:
+        return True
+    if unit == "date":
+        year, month, day = (int(part) for part in str(value).split("-"))
+        return {Decimal(year), Decimal(month), Decimal(day)} <= numbers_in(evidence)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return Decimal(str(value)) in numbers_in(evidence)
+
+
+class SourceTexts:
+    """The seed documents, read once and squeezed for matching."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._texts: dict[str, str] = {}
+
+    @property
+    def available(self) -> bool:
+        return self.folder.is_dir()
+
+    def text(self, file_name: str) -> str | None:
+        if file_name not in self._texts:
+            path = self.folder / file_name
+            if not path.is_file():
+                return None
+            self._texts[file_name] = squeeze(path.read_text(encoding="utf-8"))
+        return self._texts[file_name]
+
+    def contains(self, file_name: str, evidence: str) -> bool | None:
+        text = self.text(file_name)
+        return None if text is None else squeeze(evidence) in text
