@@ -123,9 +123,7 @@ UNITS: Final[dict[str, tuple[str, str]]] = {
     "text": ("文字", ""),
 }
 
-NUMERIC_UNITS: Final[frozenset[str]] = frozenset(
-    unit for unit in UNITS if unit not in {"date", "boolean", "text"}
-)
+NUMERIC_UNITS: Final[frozenset[str]] = frozenset(unit for unit in UNITS if unit not in {"date", "boolean", "text"})
 
 
 def _group_thousands(digits: str) -> str:
@@ -148,9 +146,7 @@ def format_number(value: Decimal | int | float, *, max_places: int = 2) -> str:
     return sign + grouped + ("." + fraction if fraction else "")
 
 
-def format_value(
-    value: object, unit: str, *, counter: str | None = None, qualifier: str | None = None
-) -> str:
+def format_value(value: object, unit: str, *, counter: str | None = None, qualifier: str | None = None) -> str:
     """The one place that turns a stored value into the text a reader sees."""
     if unit == "boolean":
         text = "是" if value else "否"

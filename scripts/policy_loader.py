@@ -238,8 +238,12 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
         for doc_id in region.model.documents:
             if doc_id in documents:
                 problems.append(
-                    Problem(region.file, region.line(("documents", doc_id)), f"documents.{doc_id}",
-                            f"duplicate document id (also in {documents[doc_id]})")
+                    Problem(
+                        region.file,
+                        region.line(("documents", doc_id)),
+                        f"documents.{doc_id}",
+                        f"duplicate document id (also in {documents[doc_id]})",
+                    )
                 )
             documents[doc_id] = region.file
     units: dict[str, tuple[str, str]] = {}
@@ -248,32 +252,68 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
         info = region.model.region
         stem = Path(region.file).stem
         if info.id != stem:
-            problems.append(Problem(region.file, region.line(("region", "id")), "region.id",
-                                    f"'{info.id}' must equal the file name '{stem}'"))
+            problems.append(
+                Problem(
+                    region.file,
+                    region.line(("region", "id")),
+                    "region.id",
+                    f"'{info.id}' must equal the file name '{stem}'",
+                )
+            )
         if info.id == ROOT_REGION:
             if info.parent is not None:
-                problems.append(Problem(region.file, region.line(("region", "parent")), "region.parent",
-                                        "the national baseline has no parent (write parent: null)"))
+                problems.append(
+                    Problem(
+                        region.file,
+                        region.line(("region", "parent")),
+                        "region.parent",
+                        "the national baseline has no parent (write parent: null)",
+                    )
+                )
         elif info.parent is None:
-            problems.append(Problem(region.file, region.line(("region", "parent")), "region.parent",
-                                    f"missing (every region but {ROOT_REGION} has a parent region)"))
+            problems.append(
+                Problem(
+                    region.file,
+                    region.line(("region", "parent")),
+                    "region.parent",
+                    f"missing (every region but {ROOT_REGION} has a parent region)",
+                )
+            )
         elif info.parent not in regions:
-            problems.append(Problem(region.file, region.line(("region", "parent")), "region.parent",
-                                    f"unknown parent region '{info.parent}'"))
+            problems.append(
+                Problem(
+                    region.file,
+                    region.line(("region", "parent")),
+                    "region.parent",
+                    f"unknown parent region '{info.parent}'",
+                )
+            )
         elif info.id in policy.ancestors(info.id) or info.parent == info.id:
-            problems.append(Problem(region.file, region.line(("region", "parent")), "region.parent",
-                                    "parent regions form a loop"))
+            problems.append(
+                Problem(region.file, region.line(("region", "parent")), "region.parent", "parent regions form a loop")
+            )
 
         for doc_id, document in region.model.documents.items():
             for base in document.based_on:
                 if base not in documents:
-                    problems.append(Problem(region.file, region.line(("documents", doc_id, "based_on")),
-                                            f"documents.{doc_id}.based_on", f"unknown document id '{base}'"))
-            if document.source_file and sources is not None and sources.available:
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line(("documents", doc_id, "based_on")),
+                            f"documents.{doc_id}.based_on",
+                            f"unknown document id '{base}'",
+                        )
+                    )
+            if document.source_file and sources is not None and sources.available:  # noqa: SIM102
                 if sources.text(document.source_file) is None:
-                    problems.append(Problem(region.file, region.line(("documents", doc_id, "source_file")),
-                                            f"documents.{doc_id}.source_file",
-                                            f"no file '{document.source_file}' in {sources.folder}"))
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line(("documents", doc_id, "source_file")),
+                            f"documents.{doc_id}.source_file",
+                            f"no file '{document.source_file}' in {sources.folder}",
+                        )
+                    )
 
         seen_items: dict[str, int] = {}
         seen_parameters: dict[str, int] = {}
@@ -281,8 +321,14 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
             for index, item in enumerate(items):
                 loc = ("policies", topic, index, "id")
                 if item.id in seen_items:
-                    problems.append(Problem(region.file, region.line(loc), f"{topic}/{item.id}",
-                                            f"duplicate item id (first at line {seen_items[item.id]})"))
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line(loc),
+                            f"{topic}/{item.id}",
+                            f"duplicate item id (first at line {seen_items[item.id]})",
+                        )
+                    )
                 seen_items.setdefault(item.id, region.line(loc))
         ancestor_parameters = {
             pid for ancestor in policy.ancestors(region.id) for *_, pid, _, _ in _param_ids(regions[ancestor])
@@ -290,42 +336,88 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
         for topic, _index, parameter_id, parameter, loc in region.parameters():
             line = region.line(loc)
             if parameter_id in seen_parameters:
-                problems.append(Problem(region.file, line, parameter_id,
-                                        f"duplicate parameter id (first at line {seen_parameters[parameter_id]})"))
+                problems.append(
+                    Problem(
+                        region.file,
+                        line,
+                        parameter_id,
+                        f"duplicate parameter id (first at line {seen_parameters[parameter_id]})",
+                    )
+                )
             seen_parameters.setdefault(parameter_id, line)
             if parameter_id.split(".", 1)[0] != topic:
-                problems.append(Problem(region.file, line, parameter_id,
-                                        f"sits under topic {topic}: its id must start with '{topic}.'"))
+                problems.append(
+                    Problem(
+                        region.file, line, parameter_id, f"sits under topic {topic}: its id must start with '{topic}.'"
+                    )
+                )
             if parameter_id in units and units[parameter_id][0] != parameter.unit:
-                problems.append(Problem(region.file, region.line((*loc, "unit")), parameter_id,
-                                        f"unit {parameter.unit} differs from {units[parameter_id][0]} "
-                                        f"used in {units[parameter_id][1]}"))
+                problems.append(
+                    Problem(
+                        region.file,
+                        region.line((*loc, "unit")),
+                        parameter_id,
+                        f"unit {parameter.unit} differs from {units[parameter_id][0]} used in {units[parameter_id][1]}",
+                    )
+                )
             units.setdefault(parameter_id, (parameter.unit, region.file))
             if parameter.refines and parameter.refines not in ancestor_parameters:
-                problems.append(Problem(region.file, region.line((*loc, "refines")), parameter_id,
-                                        f"refines '{parameter.refines}', which no parent region defines"))
+                problems.append(
+                    Problem(
+                        region.file,
+                        region.line((*loc, "refines")),
+                        parameter_id,
+                        f"refines '{parameter.refines}', which no parent region defines",
+                    )
+                )
             for start, entry in parameter.values.items():
                 ref_loc = (*loc, "values", start, "reference")
                 reference = entry.reference
                 where = f"{parameter_id} values.{start}"
                 if reference.document not in documents:
-                    problems.append(Problem(region.file, region.line((*ref_loc, "document")), where,
-                                            f"unknown document id '{reference.document}'"))
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line((*ref_loc, "document")),
+                            where,
+                            f"unknown document id '{reference.document}'",
+                        )
+                    )
                     continue
                 document = _document(regions, reference.document)
                 if document.source_file and reference.evidence is None:
-                    problems.append(Problem(region.file, region.line(ref_loc), where,
-                                            "evidence missing (quote the few characters that state the figure)"))
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line(ref_loc),
+                            where,
+                            "evidence missing (quote the few characters that state the figure)",
+                        )
+                    )
                 if document.source_file and reference.evidence and sources is not None and sources.available:
                     found = sources.contains(document.source_file, reference.evidence)
                     if found is False:
-                        problems.append(Problem(region.file, region.line((*ref_loc, "evidence")), where,
-                                                f"evidence '{reference.evidence}' not found in {document.source_file}"))
-                if reference.evidence and entry.is_stated and not value_readable_from(
-                    entry.value, parameter.unit, reference.evidence
+                        problems.append(
+                            Problem(
+                                region.file,
+                                region.line((*ref_loc, "evidence")),
+                                where,
+                                f"evidence '{reference.evidence}' not found in {document.source_file}",
+                            )
+                        )
+                if (
+                    reference.evidence
+                    and entry.is_stated
+                    and not value_readable_from(entry.value, parameter.unit, reference.evidence)
                 ):
-                    problems.append(Problem(region.file, region.line((*loc, "values", start, "value")), where,
-                                            f"value {entry.value} cannot be read from evidence '{reference.evidence}'"))
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line((*loc, "values", start, "value")),
+                            where,
+                            f"value {entry.value} cannot be read from evidence '{reference.evidence}'",
+                        )
+                    )
     return problems
 
 
@@ -353,8 +445,14 @@ def load_policy_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None =
         problems.extend(file_problems)
         if region is not None:
             if region.id in policy.regions:
-                problems.append(Problem(display, region.line(("region", "id")), "region.id",
-                                        f"duplicate region id (also in {policy.regions[region.id].file})"))
+                problems.append(
+                    Problem(
+                        display,
+                        region.line(("region", "id")),
+                        "region.id",
+                        f"duplicate region id (also in {policy.regions[region.id].file})",
+                    )
+                )
             policy.regions[region.id] = region
     if ROOT_REGION not in policy.regions and not problems:
         problems.append(Problem(str(data_dir), 0, "", f"the national baseline {ROOT_REGION}.yaml is missing"))
@@ -395,15 +493,17 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
         region_parameters: dict[str, Any] = {}
         for topic, topic_items in region.model.policies.items():
             for item in topic_items:
-                items.append({
-                    "region": region_id,
-                    "topic": topic,
-                    "id": item.id,
-                    "title": item.title,
-                    "summary": item.summary,
-                    "applies_to": list(item.applies_to),
-                    "parameters": list(item.parameters),
-                })
+                items.append(
+                    {
+                        "region": region_id,
+                        "topic": topic,
+                        "id": item.id,
+                        "title": item.title,
+                        "summary": item.summary,
+                        "applies_to": list(item.applies_to),
+                        "parameters": list(item.parameters),
+                    }
+                )
                 for parameter_id, parameter in item.parameters.items():
                     region_parameters[parameter_id] = _compile_parameter(parameter, topic, item.id, item.applies_to)
         parameters[region_id] = region_parameters
@@ -421,17 +521,19 @@ def _compile_parameter(parameter: Parameter, topic: str, item_id: str, item_grou
     values = []
     for start, entry in parameter.values.items():
         status = "not_stated" if entry.not_stated else ("repealed" if entry.value is None else "stated")
-        values.append({
-            "from": start,
-            "until": entry.until,
-            "status": status,
-            "value": None if status != "stated" else entry.value,
-            "qualifier": entry.qualifier,
-            "date_basis": entry.date_basis,
-            "date_note": entry.date_note,
-            "note": entry.note,
-            "reference": entry.reference.model_dump(),
-        })
+        values.append(
+            {
+                "from": start,
+                "until": entry.until,
+                "status": status,
+                "value": None if status != "stated" else entry.value,
+                "qualifier": entry.qualifier,
+                "date_basis": entry.date_basis,
+                "date_note": entry.date_note,
+                "note": entry.note,
+                "reference": entry.reference.model_dump(),
+            }
+        )
     return {
         "topic": topic,
         "item": item_id,
@@ -456,7 +558,9 @@ def write_compiled(policy: PolicyData, target: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Validate policy_data/*.yaml (and optionally write the compiled JSON).")
+    parser = argparse.ArgumentParser(
+        description="Validate policy_data/*.yaml (and optionally write the compiled JSON)."
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="folder of region files")
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS_DIR, help="folder of source documents")
     parser.add_argument("--output", type=Path, help="write the compiled JSON here")

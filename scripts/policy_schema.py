@@ -8,6 +8,7 @@ all files at once.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Annotated, Any, Literal
 
@@ -168,7 +169,7 @@ class Parameter(Strict):
         if dates != sorted(dates):
             raise ValueError(f"dates out of order: {', '.join(dates)} (write them ascending)")
         entries = list(values.items())
-        for (start, entry), (next_start, _) in zip(entries, entries[1:], strict=False):
+        for (start, entry), (next_start, _) in itertools.pairwise(entries):
             if entry.until is not None and entry.until >= next_start:
                 raise ValueError(
                     f"value from {start} runs until {entry.until}, overlapping the value from {next_start}"

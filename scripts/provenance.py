@@ -11,7 +11,20 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000}
 MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 # Words that state a share without a digit.

@@ -1,0 +1,175 @@
+"""The whole build: validate data → render pages → package the calculator → vendor JS → mkdocs.
+
+    python -m scripts.build                 # build into site/
+    python -m scripts.build --serve         # build, then serve site/ at http://127.0.0.1:8000
+    python -m scripts.build --site-dir DIR  # build into another folder (the tests use a temp dir)
+
+Bad policy data stops the build with one line per problem and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from calculator.vocabulary import ASPECTS, DATE_BASES, DOCUMENT_KINDS, GROUPS, QUALIFIERS, TOPICS, UNITS
+from scripts.policy_loader import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_SEEDS_DIR,
+    PolicyDataError,
+    load_policy_data,
+    write_compiled,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+BUILD = ROOT / "build"
+NODE_MODULES = ROOT / "node_modules"
+COMPILED_JSON = BUILD / "policy_data.json"
+PACKAGED_JSON = ROOT / "calculator" / "data" / "policy.json"
+VENDOR = DOCS / "vendor"
+
+# Only what a browser needs from the npm package (no d.ts, maps or Node entry points).
+PYODIDE_FILES = (
+    "pyodide.js",
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+    "package.json",
+)
+
+
+# npm file → path under docs/vendor/
+VENDORED_SCRIPTS = {
+    "iframe-worker/shim/index.js": "iframe-worker/shim.js",
+    "qrcode-generator/dist/qrcode.js": "qrcode-generator/qrcode.js",
+}
+
+
+def log(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def compile_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path = DEFAULT_SEEDS_DIR) -> dict[str, object]:
+    policy = load_policy_data(data_dir, seeds_dir)
+    if not seeds_dir.is_dir():
+        log(f"note: source documents not found at {seeds_dir}; evidence was not checked")
+    compiled = write_compiled(policy, COMPILED_JSON)
+    PACKAGED_JSON.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(COMPILED_JSON, PACKAGED_JSON)
+    return compiled
+
+
+def write_vocabulary_snippet(target: Path) -> None:
+    """Tables of the closed word lists for the data guide, from calculator/vocabulary.py."""
+
+    def table(title: str, rows: dict[str, str]) -> str:
+        lines = [f"### {title}", "", "| 编号 | 含义 |", "| --- | --- |"]
+        lines += [f"| `{key}` | {label} |" for key, label in rows.items()]
+        return "\n".join(lines) + "\n"
+
+    sections = [
+        table("主题 topic", TOPICS),
+        table("单位 unit", {key: label for key, (label, _suffix) in UNITS.items()}),
+        table("行组 aspect", ASPECTS),
+        table("适用人群 applies_to", GROUPS),
+        table("文件类型 kind", DOCUMENT_KINDS),
+        table("日期依据 date_basis", DATE_BASES),
+        table("约数 qualifier", QUALIFIERS),
+    ]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(sections), encoding="utf-8")
+
+
+def vendor_browser_packages() -> None:
+    """Copy the pinned npm packages the pages load into docs/vendor (never a CDN)."""
+    if not NODE_MODULES.is_dir():
+        raise SystemExit("node_modules/ is missing: run `npm ci` first (README's commands do).")
+    pyodide_target = VENDOR / "pyodide"
+    pyodide_target.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        shutil.copyfile(NODE_MODULES / "pyodide" / name, pyodide_target / name)
+    for source, target in VENDORED_SCRIPTS.items():
+        (VENDOR / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(NODE_MODULES / source, VENDOR / target)
+
+
+def package_versions() -> dict[str, str]:
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    return {
+        path.removeprefix("node_modules/"): info["version"]
+        for path, info in lock.get("packages", {}).items()
+        if path.startswith("node_modules/") and path.count("node_modules/") == 1
+    }
+
+
+def run_mkdocs(site_dir: Path) -> None:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
+def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = True) -> dict[str, object]:
+    started = time.perf_counter()
+    log("validating and compiling policy_data/")
+    compiled = compile_data()
+    write_vocabulary_snippet(DOCS / "generated" / "vocabulary.md")
+
+    # Imported here so a data error is reported before anything heavier is loaded.
+    from scripts.render_pages import render_pages
+
+    log("rendering pages")
+    render_pages(compiled, DOCS)
+    if with_calculator:
+        from scripts.package_calculator import build_wheel
+
+        log("packaging the calculator wheel")
+        build_wheel(VENDOR / "calculator")
+        log("vendoring browser packages")
+        vendor_browser_packages()
+    if with_mkdocs:
+        log(f"mkdocs build → {site_dir}")
+        run_mkdocs(site_dir)
+    log(f"done in {time.perf_counter() - started:.1f} s")
+    return compiled
+
+
+def serve(site_dir: Path, port: int) -> None:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        log(f"serving {site_dir} at http://127.0.0.1:{port}/ (Ctrl+C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            log("stopped")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site-dir", type=Path, default=ROOT / "site")
+    parser.add_argument("--serve", action="store_true", help="serve the built site afterwards")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--pages-only", action="store_true", help="skip the calculator wheel and Pyodide (quick edits)")
+    args = parser.parse_args(argv)
+    try:
+        build(args.site_dir.resolve(), with_calculator=not args.pages_only)
+    except PolicyDataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"[build] stopped: {len(error.problems)} problem(s) in policy_data/", file=sys.stderr)
+        return 1
+    if args.serve:
+        serve(args.site_dir.resolve(), args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
