@@ -1,0 +1,148 @@
+"""Meta-tests over the real policy_data/ files: every figure is sourced, and its source says it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calculator.vocabulary import TOPICS
+from scripts.provenance import SourceTexts, numbers_in, squeeze, value_readable_from
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION_IDS = ("national", "shaanxi", "beijing", "delingha", "fenghua")
+
+
+def dated_values(compiled: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    for region_id, parameters in compiled["parameters"].items():
+        for parameter_id, parameter in parameters.items():
+            for entry in parameter["values"]:
+                yield region_id, parameter_id, parameter, entry
+
+
+def test_the_five_regions_each_have_a_file_named_after_their_id() -> None:
+    assert sorted(path.stem for path in (ROOT / "policy_data").glob("*.yaml")) == sorted(REGION_IDS)
+
+
+def test_all_region_files_validate(compiled_data: dict[str, Any]) -> None:
+    assert next(iter(compiled_data["regions"])) == "national"
+    assert set(compiled_data["regions"]) == set(REGION_IDS)
+
+
+def test_every_region_but_national_inherits_from_the_national_baseline(compiled_data: dict[str, Any]) -> None:
+    for region_id, region in compiled_data["regions"].items():
+        if region_id != "national":
+            assert region["ancestors"][-1] == "national", region_id
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_topic_has_data_from_at_least_two_regions(compiled_data: dict[str, Any], topic: str) -> None:
+    regions = {item["region"] for item in compiled_data["items"] if item["topic"] == topic and item["parameters"]}
+    assert len(regions) >= 2, f"{topic}: only {regions}"
+
+
+def test_every_seed_document_is_cited(compiled_data: dict[str, Any], seeds_dir: Path) -> None:
+    cited_files = {
+        compiled_data["documents"][entry["reference"]["document"]]["source_file"]
+        for *_, entry in dated_values(compiled_data)
+    }
+    seed_files = {path.name for path in seeds_dir.glob("*.txt")}
+    assert seed_files <= cited_files
+
+
+def test_every_value_citing_a_seed_quotes_evidence_found_verbatim_in_it(
+    compiled_data: dict[str, Any], seeds_dir: Path
+) -> None:
+    sources = SourceTexts(seeds_dir)
+    failures = []
+    for region_id, parameter_id, _parameter, entry in dated_values(compiled_data):
+        reference = entry["reference"]
+        source_file = compiled_data["documents"][reference["document"]]["source_file"]
+        if source_file is None:
+            continue
+        evidence = reference["evidence"]
+        if not evidence:
+            failures.append(f"{region_id} {parameter_id} {entry['from']}: no evidence")
+        elif not sources.contains(source_file, evidence):
+            failures.append(f"{region_id} {parameter_id} {entry['from']}: '{evidence}' not in {source_file}")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_stated_figure_can_be_read_from_its_evidence(compiled_data: dict[str, Any]) -> None:
+    failures = []
+    for region_id, parameter_id, parameter, entry in dated_values(compiled_data):
+        evidence = entry["reference"]["evidence"]
+        if entry["status"] != "stated" or not evidence:
+            continue
+        if not value_readable_from(entry["value"], parameter["unit"], evidence):
+            failures.append(f"{region_id} {parameter_id} {entry['from']}: {entry['value']} not in '{evidence}'")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_value_outside_the_seeds_cites_a_document_with_number_or_title_and_a_section(
+    compiled_data: dict[str, Any],
+) -> None:
+    for region_id, parameter_id, _parameter, entry in dated_values(compiled_data):
+        document = compiled_data["documents"][entry["reference"]["document"]]
+        assert document["title"], (region_id, parameter_id)
+        assert entry["reference"]["section"].strip(), (region_id, parameter_id)
+
+
+def test_not_stated_entries_explain_what_the_document_leaves_open(compiled_data: dict[str, Any]) -> None:
+    for region_id, parameter_id, _parameter, entry in dated_values(compiled_data):
+        if entry["status"] == "not_stated":
+            assert entry["note"], (region_id, parameter_id)
+
+
+def test_statistics_and_rules_are_told_apart(compiled_data: dict[str, Any]) -> None:
+    kinds = {
+        parameter["kind"] for parameters in compiled_data["parameters"].values() for parameter in parameters.values()
+    }
+    assert kinds == {"rule", "statistic"}
+
+
+def test_same_parameter_id_means_same_unit_everywhere(compiled_data: dict[str, Any]) -> None:
+    units: dict[str, set[str]] = {}
+    for parameters in compiled_data["parameters"].values():
+        for parameter_id, parameter in parameters.items():
+            units.setdefault(parameter_id, set()).add(parameter["unit"])
+    assert {pid: u for pid, u in units.items() if len(u) > 1} == {}
+
+
+# --- the reading of figures itself ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        ("由政府每年为其缴纳50元保费", Decimal(50)),
+        ("最高支付限额分别达到25万元和10万元", Decimal(250_000)),
+        ("共为3372万贫困人口代缴", Decimal(33_720_000)),
+        ("代缴城乡居民养老保险费37.5亿元", Decimal(3_750_000_000)),
+        ("参保率超过99.99%", Decimal("99.99")),
+        ("社会保障卡累计发放58237张", Decimal(58237)),
+        ("连续13年提高", Decimal(13)),
+        ("“五个不出村”", Decimal(5)),
+        ("其个人缴费部分由政府给予全额补贴", Decimal(100)),
+        ("按照3:3:4的比例", Decimal(4)),
+        ("1,090元", Decimal(1090)),
+    ],
+)
+def test_numbers_are_read_with_wan_yi_percent_and_chinese_numerals(evidence: str, expected: Decimal) -> None:
+    assert expected in numbers_in(evidence)
+
+
+def test_wan_applies_to_its_number_only() -> None:
+    assert Decimal(10) not in numbers_in("居民基本医疗保险基金年度最高支付限额10万元")
+
+
+def test_dates_are_read_from_chinese_dates() -> None:
+    assert value_readable_from("2011-07-20", "date", "在2011年7月20日之前取得")
+    assert not value_readable_from("2011-07-21", "date", "在2011年7月20日之前取得")
+
+
+def test_whitespace_is_ignored_when_matching_evidence() -> None:
+    assert squeeze("基本实现老有\n\n所养") == "基本实现老有所养"
