@@ -68,6 +68,16 @@ def check_iso_date(text: str) -> str:
 
 
 IsoDate = Annotated[StrictStr, Field(min_length=10, max_length=10)]
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def check_partial_date(text: str) -> str:
+    """A document date as precise as it is known: YYYY, YYYY-MM or YYYY-MM-DD."""
+    if not PARTIAL_DATE.match(text):
+        raise ValueError(f"date {text!r} is not written as YYYY-MM-DD (or YYYY-MM, YYYY when only that is known)")
+    year, month, day = [*text.split("-"), "01", "01"][:3]
+    check_iso_date(f"{year}-{month}-{day}")
+    return text
 
 
 class Strict(BaseModel):
@@ -87,7 +97,7 @@ class Document(Strict):
     title: Text
     number: Text | None = None
     issuers: list[Text] = Field(min_length=1)
-    issued: IsoDate
+    issued: Annotated[StrictStr, Field(min_length=4, max_length=10)]
     effective: IsoDate | None = None
     validity: Text | None = None
     kind: DocumentKind
@@ -96,7 +106,8 @@ class Document(Strict):
     url_note: Text | None = None
     note: Text | None = None
 
-    _dates = field_validator("issued", "effective")(lambda v: v if v is None else check_iso_date(v))
+    _issued = field_validator("issued")(check_partial_date)
+    _effective = field_validator("effective")(lambda v: v if v is None else check_iso_date(v))
 
 
 class Reference(Strict):
