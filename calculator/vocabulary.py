@@ -92,6 +92,13 @@ DATE_BASES: Final[dict[str, str]] = {
     "inferred": "据原文推定",
 }
 
+# What a dated value says: a figure, that the document leaves it open, or that it stopped applying.
+VALUE_STATUSES: Final[dict[str, str]] = {
+    "stated": "有规定",
+    "not_stated": "原文未规定",
+    "repealed": "停止执行",
+}
+
 QUALIFIERS: Final[dict[str, str]] = {
     "about": "约",
     "more_than": "超过",
@@ -162,3 +169,12 @@ def format_value(value: object, unit: str, *, counter: str | None = None, qualif
     if qualifier:
         return QUALIFIERS[qualifier] + text
     return text
+
+
+def format_date(text: str) -> str:
+    """'2018-01-15' → '2018年1月15日'; partial dates ('2018-01', '2018') stay as precise as written."""
+    parts = text.split("-")
+    if not 1 <= len(parts) <= 3 or not all(part.isdigit() for part in parts):
+        raise ValueError(f"not a YYYY[-MM[-DD]] date: {text!r}")
+    suffixes = ("年", "月", "日")
+    return "".join(str(int(part)) + suffix for part, suffix in zip(parts, suffixes, strict=False))

@@ -1,0 +1,255 @@
+"""The calculator's public entry points.
+
+`calculate_json(request) -> str` is the one boundary the web page crosses: a JSON string in, a
+JSON string out, never an exception. Errors come back as ``{"errors": {field: message}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from calculator import messages
+from calculator.data import PolicyDataInvalid, PolicyDataMissing, PolicyTable, load_bundled
+from calculator.fields import (
+    FIELD_GROUPS,
+    FIELDS,
+    FIELDS_BY_KEY,
+    REQUEST_ERROR_KEY,
+    Household,
+    default_calculation_date,
+    parse_household,
+    safe_key,
+)
+from calculator.maternity import maternity
+from calculator.medical import medical
+from calculator.pension import pension_monthly, pension_subsidy
+from calculator.results import BenefitResult
+from calculator.unemployment import unemployment
+from calculator.work_injury import work_injury
+
+Compute = Callable[[Household, PolicyTable, str, date], BenefitResult]
+DATA_ERROR_KEY = "data"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Benefit:
+    id: str
+    label: str
+    group: str
+    compute: Compute
+    # The benefit is calculated when any of `triggers` is filled in; then every entry of
+    # `required` (a set of alternatives) needs one of its keys.
+    triggers: tuple[str, ...]
+    required: tuple[tuple[str, ...], ...] = ()
+
+
+BENEFITS: tuple[Benefit, ...] = (
+    Benefit(
+        id="pension_subsidy",
+        label=messages.BENEFIT_LABELS["pension_subsidy"],
+        group="pension",
+        compute=pension_subsidy,
+        triggers=("status", "pension.paid_contribution"),
+    ),
+    Benefit(
+        id="pension_monthly",
+        label=messages.BENEFIT_LABELS["pension_monthly"],
+        group="pension",
+        compute=pension_monthly,
+        triggers=("pension.annual_contribution", "pension.years", "pension.subsidy_per_year", "pension.basic_pension"),
+        required=(("pension.annual_contribution",), ("pension.years",)),
+    ),
+    Benefit(
+        id="medical",
+        label=messages.BENEFIT_LABELS["medical"],
+        group="medical",
+        compute=medical,
+        triggers=("medical.total_cost", "medical.policy_cost", "medical.out_of_pocket"),
+        required=(("medical.total_cost", "medical.out_of_pocket"),),
+    ),
+    Benefit(
+        id="maternity",
+        label=messages.BENEFIT_LABELS["maternity"],
+        group="maternity",
+        compute=maternity,
+        triggers=("maternity.avg_monthly_wage", "maternity.delivery", "maternity.babies"),
+    ),
+    Benefit(
+        id="work_injury",
+        label=messages.BENEFIT_LABELS["work_injury"],
+        group="work_injury",
+        compute=work_injury,
+        triggers=("work_injury.grade", "work_injury.monthly_wage", "work_injury.local_avg_wage"),
+        required=(("work_injury.grade",), ("work_injury.monthly_wage",)),
+    ),
+    Benefit(
+        id="unemployment",
+        label=messages.BENEFIT_LABELS["unemployment"],
+        group="unemployment",
+        compute=unemployment,
+        triggers=(
+            "unemployment.insured_years",
+            "unemployment.contract_ended",
+            "unemployment.lump_sum_amount",
+            "unemployment.benefit_monthly",
+        ),
+    ),
+)
+BENEFITS_BY_ID = {benefit.id: benefit for benefit in BENEFITS}
+
+
+def benefits_requested(household: Household) -> list[Benefit]:
+    return [benefit for benefit in BENEFITS if household.given(*benefit.triggers)]
+
+
+def _missing_required(household: Household, benefits: Sequence[Benefit]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for benefit in benefits:
+        for alternatives in benefit.required:
+            if not household.given(*alternatives):
+                key = alternatives[0]
+                errors.setdefault(
+                    key, messages.say("required_for", label=FIELDS_BY_KEY[key].label, benefit=benefit.label)
+                )
+    return errors
+
+
+def _regions(table: PolicyTable, requested: object) -> list[str] | dict[str, str]:
+    if requested is None:
+        return list(table.regions)
+    if isinstance(requested, str):
+        requested = [requested]
+    if not isinstance(requested, (list, tuple)) or not requested:
+        return {"regions": messages.say("regions_not_list")}
+    chosen = []
+    for region in requested:
+        if not isinstance(region, str) or region not in table.regions:
+            name = safe_key(region)
+            return {
+                "regions": messages.say("unknown_region", region=name)
+                if name
+                else messages.say("unknown_region_unnamed")
+            }
+        if region not in chosen:
+            chosen.append(region)
+    return [region for region in table.regions if region in chosen]
+
+
+def region_list(table: PolicyTable | None = None) -> list[dict[str, str]]:
+    table = table or load_bundled()
+    return [{"id": region.id, "name": region.name} for region in table.regions.values()]
+
+
+def calculate_with(
+    table: PolicyTable, household: Mapping[str, Any] | Household, regions: object = None
+) -> dict[str, Any]:
+    """Every requested benefit for every region (all by default), or {"errors": {...}}."""
+    if not isinstance(household, Household):
+        parsed = parse_household(household, default_on=default_calculation_date(table))
+        if not isinstance(parsed, Household):
+            return {"errors": parsed}
+        household = parsed
+    region_ids = _regions(table, regions)
+    if isinstance(region_ids, dict):
+        return {"errors": region_ids}
+    benefits = benefits_requested(household)
+    errors = _missing_required(household, benefits)
+    if errors:
+        return {"errors": errors}
+    results = {
+        region: {benefit.id: benefit.compute(household, table, region, household.on).to_json() for benefit in benefits}
+        for region in region_ids
+    }
+    return {
+        "on": household.on.isoformat(),
+        "regions": [{"id": region, "name": table.regions[region].name} for region in region_ids],
+        "results": results,
+        "warnings": list(household.warnings),
+    }
+
+
+def calculate(household: Mapping[str, Any] | Household, regions: object = None) -> dict[str, Any]:
+    """`calculate_with` on the bundled data; never raises (errors come back as data)."""
+    try:
+        table = load_bundled()
+    except PolicyDataMissing:
+        return {"errors": {DATA_ERROR_KEY: messages.say("data_missing")}}
+    except PolicyDataInvalid:
+        return {"errors": {DATA_ERROR_KEY: messages.say("data_invalid")}}
+    try:
+        return calculate_with(table, household, regions)
+    except Exception:
+        return {"errors": {REQUEST_ERROR_KEY: messages.say("internal_error")}}
+
+
+def field_definitions(table: PolicyTable | None = None) -> dict[str, Any]:
+    """Everything a form needs: sections, fields (with the derived default date), benefits."""
+    table = table or load_bundled()
+    fields = [definition.to_json() for definition in FIELDS]
+    for item in fields:
+        if item["key"] == "on":
+            item["default"] = default_calculation_date(table).isoformat()
+    return {
+        "groups": [{"id": group, "label": label} for group, label in FIELD_GROUPS.items()],
+        "fields": fields,
+        "benefits": [
+            {
+                "id": benefit.id,
+                "label": benefit.label,
+                "group": benefit.group,
+                "triggers": list(benefit.triggers),
+                "required": [list(alternatives) for alternatives in benefit.required],
+            }
+            for benefit in BENEFITS
+        ],
+    }
+
+
+def _dump(payload: object) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def fields_json() -> str:
+    return _dump(field_definitions())
+
+
+def regions_json() -> str:
+    return _dump(region_list())
+
+
+def answer(request: object) -> dict[str, Any] | list[dict[str, str]]:
+    """The reply to a decoded request: {"action": "calculate" | "fields" | "regions", ...}."""
+    if not isinstance(request, Mapping):
+        return {"errors": {REQUEST_ERROR_KEY: messages.say("request_not_object")}}
+    action = request.get("action", "calculate")
+    if action == "fields":
+        return field_definitions()
+    if action == "regions":
+        return region_list()
+    if action != "calculate":
+        return {"errors": {REQUEST_ERROR_KEY: messages.say("unknown_action")}}
+    if "household" in request:
+        household = request["household"]
+    else:
+        household = {key: value for key, value in request.items() if key not in {"action", "regions"}}
+    return calculate(household, request.get("regions"))
+
+
+def calculate_json(request: str) -> str:
+    """JSON in, JSON out; the only function the browser calls. Never raises."""
+    try:
+        try:
+            decoded = json.loads(request)
+        except (TypeError, ValueError, RecursionError):
+            return _dump({"errors": {REQUEST_ERROR_KEY: messages.say("request_not_json")}})
+        return _dump(answer(decoded))
+    except PolicyDataMissing:
+        return _dump({"errors": {DATA_ERROR_KEY: messages.say("data_missing")}})
+    except PolicyDataInvalid:
+        return _dump({"errors": {DATA_ERROR_KEY: messages.say("data_invalid")}})
+    except Exception:
+        return _dump({"errors": {REQUEST_ERROR_KEY: messages.say("internal_error")}})

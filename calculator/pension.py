@@ -1,0 +1,270 @@
+"""城乡居民养老保险: the government-paid contribution (代缴) and the estimated monthly pension."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from calculator import messages
+from calculator.data import PolicyTable
+from calculator.fields import Household
+from calculator.money import ZERO, json_number
+from calculator.results import BenefitResult, Figure, Trace
+from calculator.vocabulary import GROUPS
+
+PAID_POOR = "pension.resident.paid_contribution.poor"
+PAID_DISABILITY = "pension.resident.paid_contribution.severe_disability"
+POOR_GROUPS = ("registered_poor_unlifted", "dibao", "tekun")
+DISABILITY_GROUPS = ("severe_disability",)
+
+
+# --- pure rules ------------------------------------------------------------------------------
+
+
+def paid_contribution_without_double_payment(amounts: list[Decimal]) -> Decimal:
+    """Several 代缴 entitlements are not paid twice: the higher one is paid."""
+    return max(amounts, default=ZERO)
+
+
+def contribution_subsidy(
+    contribution: Decimal, *, minimum: Decimal, high_grade_threshold: Decimal, high_grade_minimum: Decimal
+) -> Decimal:
+    """国发〔2014〕8号: at least `minimum` a year; at least `high_grade_minimum` from the high grade up."""
+    if contribution <= ZERO:
+        return ZERO
+    return high_grade_minimum if contribution >= high_grade_threshold else minimum
+
+
+def account_balance(*, contribution: Decimal, subsidy: Decimal, paid: Decimal, years: int) -> Decimal:
+    """个人账户储存额 without interest: everything paid in each year, times the years."""
+    return (contribution + subsidy + paid) * years
+
+
+def account_pension_monthly(*, balance: Decimal, divisor: Decimal) -> Decimal:
+    """个人账户养老金: the balance divided by the 计发系数 (139 at 60)."""
+    return balance / divisor
+
+
+# --- 代缴 ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaidContribution:
+    eligible: bool
+    amount: Decimal | None
+    payer: str | None
+    figure: Figure | None
+
+
+def _payer(trace: Trace, parameter_id: str) -> str | None:
+    """Who pays, in the words of the data where it says (text payer, or the funding shares)."""
+    if parameter_id == PAID_DISABILITY:
+        found = trace.lookup(parameter_id + ".payer")
+        return str(found.entry.value) if found.stated and found.entry is not None else None
+    provincial = trace.lookup(parameter_id + ".provincial_share")
+    local = trace.lookup(parameter_id + ".local_share")
+    if provincial.stated and local.stated and provincial.entry and local.entry:
+        provincial_text = messages.value_text(provincial.entry.value, "percent")
+        local_text = messages.value_text(local.entry.value, "percent")
+        return messages.say("payer_shares", provincial=provincial_text, local=local_text)
+    return None
+
+
+def paid_contribution(trace: Trace, household: Household) -> PaidContribution:
+    """The 代缴 that applies to this household in the trace's region, with its steps."""
+    supplied = household.pension.paid_contribution
+    if household.status:
+        names = [GROUPS[s] for s in sorted(household.status)]
+        trace.step("groups", groups=messages.join_names(names))
+    targets = [
+        (PAID_POOR, POOR_GROUPS, messages.say("subsidy_target_poor")),
+        (PAID_DISABILITY, DISABILITY_GROUPS, messages.say("subsidy_target_disability")),
+    ]
+    applicable = []
+    for parameter_id, default_groups, name in targets:
+        found = trace.lookup(parameter_id)
+        if trace.applies(found, default_groups):
+            applicable.append((parameter_id, name))
+    if not applicable:
+        if household.status:
+            target_names = messages.join_names([GROUPS[g] for g in (*POOR_GROUPS, *DISABILITY_GROUPS)])
+            trace.step("subsidy_not_eligible", targets=target_names)
+        else:
+            trace.step("subsidy_no_status")
+        return PaidContribution(eligible=False, amount=ZERO, payer=None, figure=None)
+    if supplied is not None:
+        figure = trace.supplied(applicable[0][0], supplied, "pension.paid_contribution")
+        trace.note_user_figure(figure)
+        return PaidContribution(eligible=True, amount=supplied, payer=None, figure=figure)
+    found_figures: list[tuple[Figure, str, str]] = []
+    for parameter_id, name in applicable:
+        stated = trace.figure(parameter_id)
+        if stated is not None:
+            trace.step("subsidy_one", amount=stated.number, unit="cny_per_year", figures=[stated], target=name)
+            found_figures.append((stated, parameter_id, name))
+    if not found_figures:
+        return PaidContribution(eligible=True, amount=None, payer=None, figure=None)
+    if len(found_figures) < len(applicable):
+        # Not paid twice: a stated entitlement is the least the household gets.
+        trace.assume(messages.say("subsidy_assume_known_one"))
+    best_figure, best_id, _ = max(found_figures, key=lambda item: item[0].number)
+    amount = paid_contribution_without_double_payment([figure.number for figure, _, _ in found_figures])
+    if len(found_figures) > 1:
+        flags = [
+            trace.lookup(pid + ".no_double_payment") for pid in (PAID_DISABILITY, "pension.resident.paid_contribution")
+        ]
+        rules = [trace.use(flag) for flag in flags if flag.stated and flag.entry and flag.entry.value is True]
+        if not rules:
+            trace.assume(messages.say("subsidy_assume_no_double"))
+        trace.step("subsidy_no_double", amount=amount, unit="cny_per_year", figures=rules)
+    return PaidContribution(eligible=True, amount=amount, payer=_payer(trace, best_id), figure=best_figure)
+
+
+def pension_subsidy(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:
+    trace = Trace(table=table, region=region, on=on, status=household.status)
+    paid = paid_contribution(trace, household)
+    return trace.result(
+        benefit="pension_subsidy",
+        label=messages.BENEFIT_LABELS["pension_subsidy"],
+        eligible=paid.eligible,
+        amount=paid.amount,
+        unit="cny_per_year",
+        extras={"payer": paid.payer},
+    )
+
+
+# --- monthly pension ------------------------------------------------------------------------------
+
+
+def pension_monthly(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:
+    trace = Trace(table=table, region=region, on=on, status=household.status)
+    inputs = household.pension
+    contribution = inputs.annual_contribution or ZERO
+    years = inputs.years or 0
+
+    pension_age = trace.figure("pension.resident.pension_age", report=False)
+    if household.age is not None and pension_age is not None:
+        reached = Decimal(household.age) >= pension_age.number
+        trace.step(
+            "pension_age_reached" if reached else "pension_age_future",
+            figures=[pension_age],
+            age=household.age,
+            pension_age=messages.value_text(pension_age.number, "number"),
+        )
+
+    paid = paid_contribution(trace, household)
+    paid_amount = paid.amount if paid.eligible else ZERO
+    if paid.eligible and paid_amount:
+        trace.assume(messages.say("pension_assume_paid_every_year"))
+
+    if inputs.subsidy_per_year is not None:
+        subsidy_figure: Figure | None = trace.supplied(
+            "pension.resident.contribution_subsidy.minimum", inputs.subsidy_per_year, "pension.subsidy_per_year"
+        )
+        trace.note_user_figure(subsidy_figure)
+        subsidy: Decimal | None = inputs.subsidy_per_year
+    else:
+        subsidy, subsidy_figure = _minimum_subsidy(trace, contribution)
+
+    balance = None
+    if subsidy is not None and paid_amount is not None:
+        balance = account_balance(contribution=contribution, subsidy=subsidy, paid=paid_amount, years=years)
+        trace.step(
+            "pension_account",
+            amount=balance,
+            unit="cny",
+            figures=[subsidy_figure, paid.figure],
+            contribution=messages.amount_text(contribution),
+            subsidy=messages.amount_text(subsidy),
+            paid=messages.amount_text(paid_amount),
+            years=years,
+        )
+        trace.assume(messages.say("pension_assume_no_interest"))
+
+    divisor = trace.figure("pension.resident.account_divisor")
+    account_pension = None
+    if balance is not None and divisor is not None:
+        account_pension = account_pension_monthly(balance=balance, divisor=divisor.number)
+        trace.step(
+            "pension_account_monthly",
+            amount=account_pension,
+            unit="cny_per_month",
+            figures=[divisor],
+            account=messages.amount_text(balance),
+            divisor=messages.value_text(divisor.number, "number"),
+        )
+
+    basic = trace.figure("pension.resident.basic_pension", supplied=inputs.basic_pension)
+    if basic is not None and basic.use.reference is None:
+        trace.note_user_figure(basic)
+    elif basic is not None:
+        trace.step("pension_basic", amount=basic.number, unit="cny_per_month", figures=[basic])
+
+    amount = None
+    if basic is not None and account_pension is not None:
+        amount = basic.number + account_pension
+        trace.step(
+            "pension_total",
+            amount=amount,
+            unit="cny_per_month",
+            basic=messages.amount_text(basic.number, "cny_per_month"),
+            account=messages.amount_text(account_pension, "cny_per_month"),
+        )
+
+    minimum_years = trace.figure("pension.resident.minimum_contribution_years", report=False)
+    eligible: bool | None = True
+    if minimum_years is not None and Decimal(years) < minimum_years.number:
+        eligible = None
+        trace.step(
+            "pension_years_short",
+            figures=[minimum_years],
+            years=years,
+            minimum=messages.value_text(minimum_years.number, "number"),
+        )
+    return trace.result(
+        benefit="pension_monthly",
+        label=messages.BENEFIT_LABELS["pension_monthly"],
+        eligible=eligible,
+        amount=amount,
+        unit="cny_per_month",
+        extras={
+            "basic_pension": None if basic is None else json_number(basic.number),
+            "account_pension": None if account_pension is None else json_number(account_pension),
+            "account_balance": None if balance is None else json_number(balance),
+        },
+    )
+
+
+def _minimum_subsidy(trace: Trace, contribution: Decimal) -> tuple[Decimal | None, Figure | None]:
+    if contribution <= ZERO:
+        trace.step("pension_subsidy_none")
+        return ZERO, None
+    minimum = trace.figure("pension.resident.contribution_subsidy.minimum")
+    threshold = trace.figure("pension.resident.contribution_subsidy.high_grade_threshold")
+    high_minimum = trace.figure("pension.resident.contribution_subsidy.high_grade_minimum")
+    if minimum is None or threshold is None or high_minimum is None:
+        return None, None
+    subsidy = contribution_subsidy(
+        contribution,
+        minimum=minimum.number,
+        high_grade_threshold=threshold.number,
+        high_grade_minimum=high_minimum.number,
+    )
+    high = contribution >= threshold.number
+    rule = messages.say(
+        "pension_subsidy_high" if high else "pension_subsidy_low",
+        threshold=messages.amount_text(threshold.number, "cny_per_year"),
+        minimum=messages.amount_text((high_minimum if high else minimum).number, "cny_per_year"),
+    )
+    trace.assume(messages.say("pension_assume_subsidy_minimum"))
+    trace.step(
+        "pension_subsidy_rule",
+        amount=subsidy,
+        unit="cny_per_year",
+        figures=[minimum, threshold, high_minimum],
+        contribution=messages.amount_text(contribution, "cny_per_year"),
+        rule=rule,
+        subsidy=messages.amount_text(subsidy, "cny_per_year"),
+    )
+    return subsidy, minimum if not high else high_minimum

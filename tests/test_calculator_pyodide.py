@@ -1,0 +1,95 @@
+"""ALL golden cases inside real Pyodide (the pinned npm package) under Node, from the wheel the site ships.
+
+The wheel is built once per session (scripts.package_calculator.build_wheel, the build's own step);
+tests/pyodide/run_cases.mjs installs it in Pyodide and answers every case's request through
+calculator.api.calculate_json. Each case is then checked exactly as in CPython.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, seeds_folder
+from test_calculator_cases import CASES, GoldenCase, check_result, request_for
+
+RUNNER = ROOT / "tests" / "pyodide" / "run_cases.mjs"
+PYODIDE_PACKAGE = ROOT / "node_modules" / "pyodide" / "pyodide.mjs"
+PINNED_PYODIDE = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]["pyodide"]
+NODE_TIMEOUT_S = 300
+
+pytestmark = pytest.mark.pyodide
+
+
+def node_and_pyodide() -> str:
+    """The node executable; fails (never skips) with a clear message when it or the package is absent."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node not found on PATH: the Pyodide tests need Node.js ≥ 20 (README's setup).", pytrace=False)
+    if not PYODIDE_PACKAGE.is_file():
+        pytest.fail(
+            f"the npm package pyodide is not installed ({PYODIDE_PACKAGE} missing): run `npm ci`.", pytrace=False
+        )
+    return node
+
+
+@pytest.fixture(scope="session")
+def calculator_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from scripts.package_calculator import build_wheel
+
+    return build_wheel(tmp_path_factory.mktemp("wheel"), seeds_dir=seeds_folder())
+
+
+def run_in_pyodide(wheel: Path, requests: dict[str, Any], folder: Path, *, repeat: int = 1) -> dict[str, Any]:
+    node = node_and_pyodide()
+    job = folder / "job.json"
+    job.write_text(
+        json.dumps(
+            {
+                "wheel": str(wheel),
+                "repeat": repeat,
+                "requests": [{"id": key, "request": request} for key, request in requests.items()],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    completed = subprocess.run(
+        [node, str(RUNNER), str(job)], capture_output=True, text=True, timeout=NODE_TIMEOUT_S, check=False
+    )
+    if completed.returncode != 0:
+        pytest.fail(f"the Pyodide runner failed:\n{completed.stderr}", pytrace=False)
+    reply: dict[str, Any] = json.loads(completed.stdout)
+    return reply
+
+
+@pytest.fixture(scope="session")
+def pyodide_run(calculator_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    requests = {case.id: request_for(case) for case in CASES}
+    return run_in_pyodide(calculator_wheel, requests, tmp_path_factory.mktemp("pyodide"))
+
+
+def test_runs_in_the_pinned_pyodide_with_python_3_14(pyodide_run: dict[str, Any]) -> None:
+    assert pyodide_run["pyodide"] == PINNED_PYODIDE
+    assert pyodide_run["python"].startswith("3.14")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{case.benefit}:{case.id}" for case in CASES])
+def test_golden_case_in_pyodide(case: GoldenCase, pyodide_run: dict[str, Any]) -> None:
+    response = pyodide_run["responses"][case.id]
+    problems = check_result(case, response)
+    assert not problems, f"{case.file} {case.id} in Pyodide ({case.source}):\n" + "\n".join(problems)
+
+
+def test_the_wheel_carries_the_compiled_data(calculator_wheel: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(calculator_wheel) as wheel:
+        names = set(wheel.namelist())
+        compiled = json.loads(wheel.read("calculator/data/policy.json"))
+    assert "calculator/api.py" in names
+    assert set(compiled["regions"]) >= {"national"}
