@@ -1,0 +1,670 @@
+"""Render the comparison website's pages from the compiled policy data (jinja2, autoescaped).
+
+`render_pages(compiled, docs_dir)` writes, fresh on every build (all git-ignored):
+
+    docs/index.md                        首页
+    docs/topics/index.md, <topic>.md     one comparison matrix per topic
+    docs/regions/index.md, <region>.md   everything about one region
+    docs/sources/index.md, <doc>.md      one page per source document
+    docs/downloads/index.md              the data as JSON and CSV (UTF-8 with BOM)
+    docs/generated/glossary.md           the 术语表 entries (docs/glossary.md includes them)
+    docs/generated/nav.yml               the navigation; mkdocs.yml INHERITs it
+
+Every figure on these pages comes from `compiled`; the words around them come from the
+templates in scripts/templates/ and the hand-written texts in docs/includes/.
+Stored values become text only through calculator.vocabulary (`format_value`, `format_date`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from calculator.vocabulary import (
+    ASPECTS,
+    DATE_BASES,
+    DOCUMENT_KINDS,
+    GROUPS,
+    PARAMETER_KINDS,
+    TOPIC_SHORT_NAMES,
+    TOPICS,
+    UNITS,
+    VALUE_STATUSES,
+    format_date,
+    format_value,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Folders under docs/ that belong to this renderer alone: emptied before each render so a
+# removed region or document leaves no stale page behind.
+GENERATED_FOLDERS = ("topics", "regions", "sources", "downloads")
+DOWNLOAD_JSON = "policy_data.json"
+DOWNLOAD_CSV = "policy_data.csv"
+# The calculator page (估算待遇) is written by its own build step; when it exists the
+# navigation and the home page link to it.
+CALCULATOR_PAGE = "calculator.md"
+
+# The CSV's columns and what each means (the downloads page lists them).
+CSV_COLUMNS = {
+    "地区编号": "地区的英文编号，与网址中的编号相同",
+    "地区": "地区名称",
+    "主题": "养老保险、医疗保障等主题",
+    "参数编号": "该项目的固定编号，对比表中每一行的链接也用它",
+    "名称": "该项目的中文名称",
+    "数值": "原始数值：比例写百分数本身（60 表示 60%），是否类写 true / false，原文未规定时为空",
+    "单位": "数值的单位",
+    "显示为": "网页上显示的写法（含单位和“约”“不低于”等限定词）",
+    "起始日期": "从哪天起适用（统计数字为截至日期）",
+    "截止日期": "适用到哪天为止；空表示原文没有写明截止",
+    "状态": "有规定 / 原文未规定 / 停止执行",
+    "类别": "政策规定或统计数字",
+    "文件名称": "依据文件的标题",
+    "文号": "依据文件的文号（没有文号的为空）",
+    "条款": "依据文件中的章节或条款",
+    "原文摘录": "原文中写明该数值的原话（本站未收录原文的文件为空）",
+}
+NOT_STATED = VALUE_STATUSES["not_stated"]
+
+
+class PageDataError(ValueError):
+    """The hand-written texts in docs/includes/ do not fit the data (missing topic, bad entry)."""
+
+
+# --- hand-written texts ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    id: str
+    term: str
+    explanation: str
+    also: tuple[str, ...] = ()
+
+
+def load_glossary(path: Path) -> list[GlossaryEntry]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries, seen = [], set()
+    for index, item in enumerate(raw or []):
+        try:
+            entry = GlossaryEntry(
+                id=str(item["id"]),
+                term=str(item["term"]),
+                explanation=one_line(item["explanation"]),
+                also=tuple(str(word) for word in item.get("also", [])),
+            )
+        except (KeyError, TypeError) as error:
+            raise PageDataError(f"{path} entry {index + 1}: needs id, term and explanation ({error})") from None
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", entry.id):
+            raise PageDataError(f"{path} entry {index + 1}: id {entry.id!r} must be lowercase ASCII")
+        for word in (entry.id, entry.term, *entry.also):
+            if word in seen:
+                raise PageDataError(f"{path}: {word!r} appears twice")
+            seen.add(word)
+        entries.append(entry)
+    return entries
+
+
+def load_topic_intros(path: Path) -> dict[str, str]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    missing, unknown = set(TOPICS) - set(raw), set(raw) - set(TOPICS)
+    if missing or unknown:
+        raise PageDataError(f"{path}: topics missing {sorted(missing)}, unknown {sorted(unknown)}")
+    return {topic: one_line(raw[topic]) for topic in TOPICS}
+
+
+class Hints:
+    """Wraps glossary terms in <abbr> so tables and summaries explain them on hover or tap.
+
+    Only a term's first hint on a page takes keyboard focus (which is also what a tap gives on a
+    phone); focusing every repetition would add dozens of stops to the tab order.
+    """
+
+    def __init__(self, glossary: Iterable[GlossaryEntry]) -> None:
+        self.focusable_given: set[str] = set()
+        self.explanations: dict[str, str] = {}
+        for entry in glossary:
+            for word in (entry.term, *entry.also):
+                self.explanations[word] = entry.explanation
+        # Longest first, so 特困人员 wins over 特困 and 社会保险经办机构 over 经办机构.
+        words = sorted(self.explanations, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(word) for word in words)) if words else None
+
+    def __call__(self, text: object) -> Markup:
+        escaped = str(escape(text))
+        if self.pattern is None:
+            return Markup(escaped)
+
+        def wrap(match: re.Match[str]) -> str:
+            word = match.group(0)
+            title = escape(self.explanations[word])
+            focus = "" if word in self.focusable_given else ' tabindex="0"'
+            self.focusable_given.add(word)
+            return f'<abbr title="{title}"{focus}>{word}</abbr>'
+
+        return Markup(self.pattern.sub(wrap, escaped))
+
+    def new_page(self) -> None:
+        self.focusable_given.clear()
+
+
+# --- the view of the data the templates read ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    section: str
+    evidence: str | None
+    note: str | None
+
+    @classmethod
+    def of(cls, reference: dict[str, Any]) -> Citation:
+        return cls(reference["document"], reference["section"], reference.get("evidence"), reference.get("note"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dated value as the reader sees it."""
+
+    start: str
+    until: str | None
+    status: str
+    text: str
+    note: str | None
+    date_basis: str
+    date_note: str | None
+    statistic: bool
+    citation: Citation
+
+    @property
+    def stated(self) -> bool:
+        return self.status == "stated"
+
+    @property
+    def date_text(self) -> str:
+        if self.statistic:
+            return f"截至{format_date(self.start)}"
+        if self.until:
+            return f"{format_date(self.start)}起至{format_date(self.until)}"
+        return f"{format_date(self.start)}起"
+
+    @property
+    def date_basis_text(self) -> str | None:
+        """Why the date is what it is, when the document does not print it."""
+        if self.date_basis == "stated":
+            return None
+        return DATE_BASES[self.date_basis] + ("：" + self.date_note if self.date_note else "")
+
+
+def entries_of(parameter: dict[str, Any]) -> list[Entry]:
+    entries = []
+    for value in parameter["values"]:
+        if value["status"] == "stated":
+            text = format_value(
+                value["value"], parameter["unit"], counter=parameter.get("counter"), qualifier=value.get("qualifier")
+            )
+        else:
+            text = VALUE_STATUSES[value["status"]]
+        entries.append(
+            Entry(
+                start=value["from"],
+                until=value.get("until"),
+                status=value["status"],
+                text=text,
+                note=value.get("note"),
+                date_basis=value.get("date_basis", "stated"),
+                date_note=value.get("date_note"),
+                statistic=parameter.get("kind") == "statistic",
+                citation=Citation.of(value["reference"]),
+            )
+        )
+    return entries
+
+
+class Footnotes:
+    """Numbered citations under one table: the same document, section and quote share a number."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.numbers: dict[Citation, int] = {}
+        self.regions: dict[Citation, list[str]] = {}
+
+    def number(self, citation: Citation, region: str) -> int:
+        number = self.numbers.setdefault(citation, len(self.numbers) + 1)
+        used_by = self.regions.setdefault(citation, [])
+        if region not in used_by:
+            used_by.append(region)
+        return number
+
+    def anchor(self, number: int) -> str:
+        return f"{self.prefix}-{number}"
+
+    def listed(self) -> list[tuple[int, Citation, list[str]]]:
+        return [(number, citation, self.regions[citation]) for citation, number in self.numbers.items()]
+
+
+@dataclass
+class Cell:
+    region: str
+    origin: str  # "own", "inherited" (an ancestor's value) or "silent"
+    inherited_from: str | None
+    entries: list[tuple[Entry, int]]
+    area: str | None
+    refines: str | None
+    refined_by: list[str]
+    statistic: bool
+
+    @property
+    def current(self) -> Entry | None:
+        return self.entries[-1][0] if self.entries else None
+
+    @property
+    def compare_key(self) -> str:
+        """What the cell says today, for spotting rows where regions differ ('' if no figure)."""
+        current = self.current
+        return current.text if current is not None and current.stated else ""
+
+
+@dataclass
+class Row:
+    id: str
+    topic: str
+    label: str
+    description: str | None
+    unit: str
+    aspect: str
+    statistic: bool
+    cells: list[Cell]
+
+    @property
+    def differs(self) -> bool:
+        """Rules (not statistics) whose current figure is not the same in every region that states one."""
+        return not self.statistic and len({cell.compare_key for cell in self.cells} - {""}) > 1
+
+
+@dataclass
+class Table:
+    aspect: str
+    rows: list[Row]
+    footnotes: Footnotes
+
+
+@dataclass
+class SiteData:
+    """The compiled data, indexed the ways the pages need it."""
+
+    compiled: dict[str, Any]
+    regions: dict[str, dict[str, Any]] = field(init=False)
+    documents: dict[str, dict[str, Any]] = field(init=False)
+    parameters: dict[str, dict[str, dict[str, Any]]] = field(init=False)
+    items: list[dict[str, Any]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.regions = self.compiled["regions"]
+        self.documents = self.compiled["documents"]
+        self.parameters = self.compiled["parameters"]
+        self.items = self.compiled["items"]
+
+    entries_of = staticmethod(entries_of)
+
+    def region_name(self, region_id: str) -> str:
+        return str(self.regions[region_id]["name"])
+
+    def topic_parameter_ids(self, topic: str) -> list[str]:
+        ids = {pid for params in self.parameters.values() for pid, p in params.items() if p["topic"] == topic}
+        return sorted(ids)
+
+    def first_definition(self, parameter_id: str) -> dict[str, Any]:
+        """The parameter as the first region in order (national first) defines it."""
+        for params in self.parameters.values():
+            if parameter_id in params:
+                return params[parameter_id]
+        raise KeyError(parameter_id)
+
+    def topic_of(self, parameter_id: str) -> str:
+        return str(self.first_definition(parameter_id)["topic"])
+
+    def cell(self, region_id: str, parameter_id: str, footnotes: Footnotes) -> Cell:
+        own = self.parameters[region_id].get(parameter_id)
+        refined_by = sorted(
+            pid
+            for pid, p in self.parameters[region_id].items()
+            if p.get("refines") == parameter_id and pid != parameter_id
+        )
+        if own is not None:
+            return self._filled_cell(region_id, own, "own", None, refined_by, footnotes)
+        statistic = self.first_definition(parameter_id).get("kind") == "statistic"
+        # A national count is not a local one: statistics are never inherited. Nor is a rule the
+        # ancestor's file records for one named area only (an example from Jilin is no rule for Beijing).
+        if not statistic:
+            for ancestor in self.regions[region_id]["ancestors"]:
+                inherited = self.parameters[ancestor].get(parameter_id)
+                if inherited is not None:
+                    if inherited.get("area"):
+                        break
+                    return self._filled_cell(region_id, inherited, "inherited", ancestor, refined_by, footnotes)
+        return Cell(region_id, "silent", None, [], None, None, refined_by, statistic)
+
+    def _filled_cell(
+        self,
+        region_id: str,
+        parameter: dict[str, Any],
+        origin: str,
+        inherited_from: str | None,
+        refined_by: list[str],
+        footnotes: Footnotes,
+    ) -> Cell:
+        entries = entries_of(parameter)
+        if origin == "inherited":
+            # The ancestor's own column shows its whole history; here only what applies now.
+            entries = entries[-1:]
+        numbered = [(entry, footnotes.number(entry.citation, region_id)) for entry in entries]
+        return Cell(
+            region=region_id,
+            origin=origin,
+            inherited_from=inherited_from,
+            entries=numbered,
+            area=parameter.get("area"),
+            refines=parameter.get("refines"),
+            refined_by=refined_by,
+            statistic=parameter.get("kind") == "statistic",
+        )
+
+    def topic_tables(self, topic: str) -> list[Table]:
+        by_aspect: dict[str, list[str]] = {}
+        for pid in self.topic_parameter_ids(topic):
+            by_aspect.setdefault(self.first_definition(pid)["aspect"], []).append(pid)
+        tables = []
+        for aspect in ASPECTS:
+            if aspect not in by_aspect:
+                continue
+            footnotes = Footnotes(f"fn-{aspect}")
+            rows = []
+            for pid in by_aspect[aspect]:
+                first = self.first_definition(pid)
+                rows.append(
+                    Row(
+                        id=pid,
+                        topic=topic,
+                        label=first["label"],
+                        description=first.get("description"),
+                        unit=first["unit"],
+                        aspect=aspect,
+                        statistic=first.get("kind") == "statistic",
+                        cells=[self.cell(region_id, pid, footnotes) for region_id in self.regions],
+                    )
+                )
+            tables.append(Table(aspect, rows, footnotes))
+        return tables
+
+    def region_items(self, region_id: str, topic: str | None = None) -> list[dict[str, Any]]:
+        return [
+            item for item in self.items if item["region"] == region_id and (topic is None or item["topic"] == topic)
+        ]
+
+    def documents_of_region(self, region_id: str) -> list[str]:
+        return [doc_id for doc_id, doc in self.documents.items() if doc["region"] == region_id]
+
+    def documents_based_on(self, document_id: str) -> list[str]:
+        return [doc_id for doc_id, doc in self.documents.items() if document_id in doc.get("based_on", [])]
+
+    def region_documents(self, region_id: str) -> list[str]:
+        """Documents the region registers, then any other document its figures cite."""
+        own = self.documents_of_region(region_id)
+        cited = [
+            value["reference"]["document"]
+            for parameter in self.parameters[region_id].values()
+            for value in parameter["values"]
+        ]
+        return own + [doc_id for doc_id in dict.fromkeys(cited) if doc_id not in own]
+
+    def figures_citing(self, document_id: str) -> list[tuple[str, str, dict[str, Any], Entry]]:
+        """(region, parameter id, parameter, entry) for every dated value that cites the document."""
+        found = []
+        for region_id, params in self.parameters.items():
+            for pid, parameter in params.items():
+                for entry in entries_of(parameter):
+                    if entry.citation.document == document_id:
+                        found.append((region_id, pid, parameter, entry))
+        return found
+
+    def document_date_range(self) -> tuple[str, str]:
+        dates = sorted(str(doc["issued"]) for doc in self.documents.values())
+        return dates[0], dates[-1]
+
+
+# --- links between pages ----------------------------------------------------------------
+
+
+def html_path(page: str) -> str:
+    """'topics/medical.md' → 'topics/medical.html' (use_directory_urls is off for file:// use)."""
+    return page.removesuffix(".md") + ".html"
+
+
+def relative_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    target = posixpath.relpath(html_path(to_page), posixpath.dirname(from_page) or ".")
+    return target + ("#" + anchor if anchor else "")
+
+
+def topic_page(topic: str) -> str:
+    return f"topics/{topic}.md"
+
+
+def region_page(region_id: str) -> str:
+    return f"regions/{region_id}.md"
+
+
+def source_page(document_id: str) -> str:
+    return f"sources/{document_id}.md"
+
+
+# --- markdown-safe text ---------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^])")
+
+
+def markdown_text(text: object) -> Markup:
+    """Escape a data string for a Markdown heading or list line (HTML first, then Markdown)."""
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(text))))
+
+
+def one_line(text: object) -> str:
+    """Folded YAML keeps line breaks in Chinese text as spaces; drop them between CJK characters."""
+    return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", " ".join(str(text).split()))
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+
+def csv_rows(data: SiteData) -> list[list[str]]:
+    rows = []
+    for region_id, params in data.parameters.items():
+        for pid, parameter in params.items():
+            for value, entry in zip(parameter["values"], entries_of(parameter), strict=True):
+                document = data.documents[entry.citation.document]
+                raw = value["value"]
+                rows.append(
+                    [
+                        region_id,
+                        data.region_name(region_id),
+                        TOPICS[parameter["topic"]],
+                        pid,
+                        parameter["label"],
+                        "" if raw is None else (json.dumps(raw) if isinstance(raw, bool) else str(raw)),
+                        UNITS[parameter["unit"]][0],
+                        entry.text,
+                        entry.start,
+                        entry.until or "",
+                        VALUE_STATUSES[entry.status],
+                        PARAMETER_KINDS[parameter.get("kind", "rule")],
+                        document["title"],
+                        document.get("number") or "",
+                        entry.citation.section,
+                        entry.citation.evidence or "",
+                    ]
+                )
+    return rows
+
+
+def csv_text(data: SiteData) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(data))
+    return buffer.getvalue()
+
+
+# --- navigation -------------------------------------------------------------------------------
+
+
+def navigation(data: SiteData, docs_dir: Path) -> list[Any]:
+    topics: list[Any] = ["topics/index.md"] + [{TOPIC_SHORT_NAMES[t]: topic_page(t)} for t in TOPICS]
+    regions: list[Any] = ["regions/index.md"] + [{r["name"]: region_page(rid)} for rid, r in data.regions.items()]
+    sources: list[Any] = ["sources/index.md"]
+    for region_id in data.regions:
+        documents = [
+            {data.documents[doc_id]["title"]: source_page(doc_id)} for doc_id in data.documents_of_region(region_id)
+        ]
+        if documents:
+            sources.append({data.region_name(region_id): documents})
+    nav: list[Any] = [{"首页": "index.md"}, {"按主题": topics}, {"按地区": regions}]
+    if (docs_dir / CALCULATOR_PAGE).is_file():
+        nav.append({"估算待遇": CALCULATOR_PAGE})
+    nav += [
+        {"来源文件": sources},
+        {"下载数据": "downloads/index.md"},
+        {"术语表": "glossary.md"},
+        {"数据维护说明": "data-guide.md"},
+    ]
+    return nav
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def make_environment(hints: Hints) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # even for .md.j2: the cells are HTML and the data is untrusted text
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        hint=hints,
+        # Folded YAML prose (summaries, notes) carries line breaks as spaces between Chinese words.
+        prose=lambda text: hints(one_line(text)),
+        md=markdown_text,
+        date=format_date,
+        line=one_line,
+    )
+    env.globals.update(
+        TOPICS=TOPICS,
+        TOPIC_SHORT_NAMES=TOPIC_SHORT_NAMES,
+        ASPECTS=ASPECTS,
+        GROUPS=GROUPS,
+        UNITS=UNITS,
+        DOCUMENT_KINDS=DOCUMENT_KINDS,
+        PARAMETER_KINDS=PARAMETER_KINDS,
+        NOT_STATED=NOT_STATED,
+    )
+    return env
+
+
+@dataclass
+class Renderer:
+    env: Environment
+    hints: Hints
+    data: SiteData
+    docs_dir: Path
+    written: list[Path] = field(default_factory=list)
+
+    def page(self, template: str, page: str, **context: Any) -> None:
+        def link(to_page: str, anchor: str | None = None) -> str:
+            return relative_link(page, to_page, anchor)
+
+        helpers: dict[str, Callable[..., Any]] = {
+            "link": link,
+            "topic_link": lambda topic, anchor=None: link(topic_page(topic), anchor),
+            "row_link": lambda pid: link(topic_page(self.data.topic_of(pid)), pid),
+            "region_link": lambda region_id, anchor=None: link(region_page(region_id), anchor),
+            "source_link": lambda doc_id, anchor=None: link(source_page(doc_id), anchor),
+        }
+        self.hints.new_page()
+        text = self.env.get_template(template).render(data=self.data, page=page, **helpers, **context)
+        self.write(page, text)
+
+    def write(self, relative: str, text: str, encoding: str = "utf-8") -> None:
+        target = self.docs_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding=encoding, newline="")
+        self.written.append(target)
+
+
+def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
+    """Write every generated page under docs_dir; returns the files written."""
+    glossary = load_glossary(docs_dir / "includes" / "glossary.yml")
+    intros = load_topic_intros(docs_dir / "includes" / "topics.yml")
+    data = SiteData(compiled)
+    for folder in GENERATED_FOLDERS:
+        shutil.rmtree(docs_dir / folder, ignore_errors=True)
+    hints = Hints(glossary)
+    renderer = Renderer(make_environment(hints), hints, data, docs_dir)
+    calculator_ready = (docs_dir / CALCULATOR_PAGE).is_file()
+
+    first_date, last_date = data.document_date_range()
+    renderer.page(
+        "home.md.j2",
+        "index.md",
+        first_date=first_date,
+        last_date=last_date,
+        calculator_ready=calculator_ready,
+        calculator_page=CALCULATOR_PAGE,
+        intros=intros,
+    )
+    renderer.page("topics_index.md.j2", "topics/index.md", intros=intros)
+    for topic in TOPICS:
+        renderer.page(
+            "topic.md.j2", topic_page(topic), topic=topic, intro=intros[topic], tables=data.topic_tables(topic)
+        )
+    renderer.page("regions_index.md.j2", "regions/index.md")
+    for region_id in data.regions:
+        renderer.page("region.md.j2", region_page(region_id), region_id=region_id)
+    renderer.page("sources_index.md.j2", "sources/index.md")
+    for document_id in data.documents:
+        renderer.page(
+            "source.md.j2", source_page(document_id), document_id=document_id, figures=data.figures_citing(document_id)
+        )
+
+    json_text = json.dumps(compiled, ensure_ascii=False, indent=1) + "\n"
+    renderer.write(f"downloads/{DOWNLOAD_JSON}", json_text)
+    renderer.write(f"downloads/{DOWNLOAD_CSV}", csv_text(data), encoding="utf-8-sig")
+    renderer.page(
+        "downloads.md.j2",
+        "downloads/index.md",
+        json_name=DOWNLOAD_JSON,
+        csv_name=DOWNLOAD_CSV,
+        csv_columns=CSV_COLUMNS,
+        csv_row_count=len(csv_rows(data)),
+        json_bytes=len(json_text.encode("utf-8")),
+    )
+    renderer.page("glossary.md.j2", "generated/glossary.md", glossary=glossary)
+    nav_text = (
+        "# Generated by scripts/render_pages.py from the policy data; mkdocs.yml INHERITs it.\n"
+        + yaml.safe_dump({"nav": navigation(data, docs_dir)}, allow_unicode=True, sort_keys=False)
+    )
+    renderer.write("generated/nav.yml", nav_text)
+    return renderer.written

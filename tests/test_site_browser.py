@@ -1,0 +1,201 @@
+"""The built site in real Chromium over http: search, region picker, copy-link, network, accessibility.
+
+One built site and one browser serve every test here (fixtures in conftest.py); each test opens
+only the few pages it needs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = pytest.mark.browser
+
+# (query, page that must be among the results)
+SEARCHES = [
+    ("大病保险", "topics/medical.html"),
+    ("代缴", "topics/pension.html"),
+    ("生育津贴", "topics/maternity.html"),
+    ("德令哈", "regions/delingha.html"),
+    ("一次性生活补助", "topics/unemployment.html"),
+]
+PAGES = {
+    "home": "index.html",
+    "topic": "topics/medical.html",
+    "region": "regions/beijing.html",
+    "source": "sources/beijing_2018_8.html",
+}
+
+
+def visible_regions(page: Any) -> list[str]:
+    """Regions whose column shows in the page's first matrix (every matrix shows the same ones)."""
+    return page.eval_on_selector(
+        "table.matrix",
+        """table => [...table.querySelectorAll("thead th[data-region]")]
+            .filter(cell => cell.offsetParent !== null).map(cell => cell.dataset.region)""",
+    )
+
+
+def query_regions(url: str) -> list[str] | None:
+    values = parse_qs(urlsplit(url).query).get("regions")
+    return values[0].split(",") if values else None
+
+
+@pytest.fixture
+def clipboard_page(chromium: Any, site_url: str) -> Iterator[Any]:
+    """A page whose context may read and write the clipboard."""
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(("query", "expected"), SEARCHES)
+def test_chinese_search_finds_the_right_page(
+    browser_page: tuple[Any, Any], site_url: str, query: str, expected: str
+) -> None:
+    page, _ = browser_page
+    page.goto(site_url + "index.html")
+    page.click(".md-search__input")
+    # Chinese cannot be typed key by key here: set the value and fire the events material listens to.
+    # The search worker needs a moment to build its index, so repeat until results arrive.
+    page.wait_for_function(
+        """query => {
+            const input = document.querySelector(".md-search__input");
+            input.value = query;
+            input.dispatchEvent(new Event("input", {bubbles: true}));
+            input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true}));
+            return document.querySelectorAll(".md-search-result__item").length > 0;
+        }""",
+        arg=query,
+        timeout=15_000,
+        polling=250,
+    )
+    links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+    pages = {urlsplit(link).path.removeprefix(urlsplit(site_url).path) for link in links}
+    assert expected in pages, f"{query}: {sorted(pages)}"
+
+
+def test_region_picker_changes_columns_and_the_url_which_restores_them(
+    browser_page: tuple[Any, Any], site_url: str
+) -> None:
+    page, _ = browser_page
+    page.goto(site_url + "topics/medical.html")
+    all_regions = visible_regions(page)
+    assert all_regions[0] == "national" and len(all_regions) >= 4
+    assert query_regions(page.url) is None
+
+    for region in all_regions:
+        if region not in {"beijing", "shaanxi"}:
+            page.uncheck(f'.region-picker input[value="{region}"]')
+    assert visible_regions(page) == ["beijing", "shaanxi"]
+    assert query_regions(page.url) == ["beijing", "shaanxi"]
+    # Item sections of hidden regions go too.
+    assert page.is_hidden('section.region-items[data-region="national"]')
+    assert page.is_visible('section.region-items[data-region="beijing"]')
+
+    # The last region cannot be unticked: the table would be empty.
+    page.uncheck('.region-picker input[value="beijing"]')
+    page.click('.region-picker input[value="shaanxi"]')
+    assert visible_regions(page) == ["shaanxi"]
+    assert page.is_checked('.region-picker input[value="shaanxi"]')
+    assert "至少选择一个地区" in page.inner_text(".picker-status")
+
+    # A sent link restores the choice; unknown or hostile ids are ignored, never shown.
+    page.goto(site_url + "topics/medical.html?regions=fenghua,beijing")
+    assert visible_regions(page) == ["beijing", "fenghua"]
+    assert page.is_checked('.region-picker input[value="fenghua"]')
+    assert not page.is_checked('.region-picker input[value="national"]')
+    page.goto(site_url + "topics/medical.html?regions=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E,shaanxi")
+    assert visible_regions(page) == ["shaanxi"]
+    assert page.locator("img[src=x]").count() == 0
+
+
+def test_differences_are_marked_among_the_regions_shown(browser_page: tuple[Any, Any], site_url: str) -> None:
+    page, _ = browser_page
+    page.goto(site_url + "topics/pension.html")
+    row = page.locator('tr[id="pension.resident.basic_pension"]')
+    assert "row-differs" in (row.get_attribute("class") or "")
+    page.goto(site_url + "topics/pension.html?regions=national")
+    assert "row-differs" not in (row.get_attribute("class") or "")
+    assert row.locator(".badge-differs").is_hidden()
+
+
+def test_copy_link_puts_the_row_address_on_the_clipboard(clipboard_page: Any, site_url: str) -> None:
+    page = clipboard_page
+    page.goto(site_url + "topics/medical.html?regions=beijing,shaanxi")
+    row_id = "medical.critical_illness.poor.tier_1_ratio"
+    button = page.locator(f'button.copy-link[data-anchor="{row_id}"]')
+    button.click()
+    page.wait_for_function(
+        "id => document.querySelector(`button.copy-link[data-anchor='${id}']`).textContent.includes('已复制')",
+        arg=row_id,
+    )
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{site_url}topics/medical.html?regions=beijing,shaanxi#{row_id}"
+    # Opening the copied link shows the same regions with the row highlighted.
+    page.goto(copied)
+    assert visible_regions(page) == ["beijing", "shaanxi"]
+    assert page.evaluate("document.querySelector(':target').id") == row_id
+    assert page.locator(f'tr[id="{row_id}"] >> th').is_visible()
+
+
+def test_without_javascript_the_full_table_shows(chromium: Any, site_url: str) -> None:
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "topics/medical.html?regions=beijing")
+    try:
+        assert len(visible_regions(page)) >= 4
+        assert page.is_hidden(".region-picker")
+        assert page.locator("button.copy-link:visible").count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_request_leaves_the_site_and_no_script_fails(
+    browser_page: tuple[Any, Any], site_url: str, name: str
+) -> None:
+    page, requests = browser_page
+    page.goto(site_url + PAGES[name], wait_until="networkidle")
+    if name == "home":
+        page.click(".md-search__input")  # starts the search worker and loads its index
+        page.wait_for_timeout(500)
+    assert requests.outside() == []
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize(("name", "scheme"), [(name, "light") for name in PAGES] + [("topic", "dark")])
+def test_axe_finds_no_serious_or_critical_violation(
+    browser_page: tuple[Any, Any], site_url: str, name: str, scheme: str
+) -> None:
+    page, _ = browser_page
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site_url + PAGES[name])
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert serious == [], json.dumps(serious, ensure_ascii=False, indent=1)
+
+
+def test_print_layout_drops_navigation_and_keeps_footnotes(browser_page: tuple[Any, Any], site_url: str) -> None:
+    page, _ = browser_page
+    page.goto(site_url + "topics/medical.html")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".region-picker"):
+        assert page.eval_on_selector(chrome, "e => getComputedStyle(e).display") == "none", chrome
+    assert page.locator("ol.footnotes li").first.is_visible()
+    assert page.eval_on_selector(".matrix-scroll", "e => getComputedStyle(e).overflow") == "visible"
