@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -246,7 +247,7 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                     )
                 )
             documents[doc_id] = region.file
-    units: dict[str, tuple[str, str]] = {}
+    shared_fields: dict[str, tuple[Parameter, str]] = {}
 
     for region in regions.values():
         info = region.model.region
@@ -351,16 +352,19 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                         region.file, line, parameter_id, f"sits under topic {topic}: its id must start with '{topic}.'"
                     )
                 )
-            if parameter_id in units and units[parameter_id][0] != parameter.unit:
-                problems.append(
-                    Problem(
-                        region.file,
-                        region.line((*loc, "unit")),
-                        parameter_id,
-                        f"unit {parameter.unit} differs from {units[parameter_id][0]} used in {units[parameter_id][1]}",
+            # One row per id on the topic pages: the same id must mean the same thing everywhere.
+            first = shared_fields.setdefault(parameter_id, (parameter, region.file))
+            for field_name in ("unit", "label", "aspect"):
+                mine, theirs = getattr(parameter, field_name), getattr(first[0], field_name)
+                if mine != theirs:
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line((*loc, field_name)),
+                            parameter_id,
+                            f"{field_name} '{mine}' differs from '{theirs}' used for the same id in {first[1]}",
+                        )
                     )
-                )
-            units.setdefault(parameter_id, (parameter.unit, region.file))
             if parameter.refines and parameter.refines not in ancestor_parameters:
                 problems.append(
                     Problem(
@@ -475,6 +479,22 @@ def _display_path(path: Path) -> str:
 # --- compiling to the JSON the calculator and the pages read ---------------------------
 
 
+# YAML's folded blocks (>-) join lines with a space, which is wrong between Chinese characters.
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’、，。；：（）《》]"
+_FOLD_SPACE = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+
+
+def tidy_text(value: Any) -> Any:
+    """Drop line-fold spaces between Chinese characters in every string of the compiled data."""
+    if isinstance(value, str):
+        return _FOLD_SPACE.sub("", value)
+    if isinstance(value, dict):
+        return {key: tidy_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [tidy_text(item) for item in value]
+    return value
+
+
 def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
     regions: dict[str, Any] = {}
     documents: dict[str, Any] = {}
@@ -507,14 +527,16 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
                 for parameter_id, parameter in item.parameters.items():
                     region_parameters[parameter_id] = _compile_parameter(parameter, topic, item.id, item.applies_to)
         parameters[region_id] = region_parameters
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "topics": TOPICS,
-        "regions": regions,
-        "documents": documents,
-        "items": items,
-        "parameters": parameters,
-    }
+    return tidy_text(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "topics": TOPICS,
+            "regions": regions,
+            "documents": documents,
+            "items": items,
+            "parameters": parameters,
+        }
+    )
 
 
 def _compile_parameter(parameter: Parameter, topic: str, item_id: str, item_groups: list[str]) -> dict[str, Any]:

@@ -302,3 +302,21 @@ def test_build_stops_with_one_line_per_problem_and_no_traceback(tmp_path: Path, 
     assert "Traceback" not in result.stderr
     assert "medical.critical_illness.poor.threshold: unit missing" in result.stderr
     assert "1 problem(s) found; nothing was written." in result.stderr
+
+
+def test_same_parameter_id_must_carry_the_same_label_in_every_region(tmp_path: Path, seeds_dir: Path) -> None:
+    shaanxi = SHAANXI.replace("pension.resident.paid_contribution.poor:", "pension.resident.basic_pension:").replace(
+        "label: 政府代缴的养老保险费\n          unit: cny_per_year\n          aspect: contribution",
+        "label: 陕西基础养老金\n          unit: cny_per_month\n          aspect: benefit",
+    )
+    problems = problems_for(tmp_path, seeds_dir, shaanxi)
+    assert any(
+        "pension.resident.basic_pension: label '陕西基础养老金' differs from '基础养老金' used for the same id" in p
+        for p in problems
+    )
+
+
+def test_folded_lines_leave_no_spaces_between_chinese_characters(tmp_path: Path, seeds_dir: Path) -> None:
+    text = SHAANXI.replace("      summary: 政府代缴保费。\n", "      summary: >-\n        政府代缴\n        保费。\n")
+    compiled = compile_policy_data(load_policy_data(write_data(tmp_path / "d", text), seeds_dir))
+    assert compiled["items"][1]["summary"] == "政府代缴保费。"
