@@ -209,6 +209,42 @@ def field_definitions(table: PolicyTable | None = None) -> dict[str, Any]:
     }
 
 
+# Curves the page draws: which input varies and which figure of which benefit is read.
+SERIES_MEASURES: dict[str, tuple[str, str]] = {
+    "medical.total_cost": ("medical", "out_of_pocket"),
+    "pension.annual_contribution": ("pension_monthly", "amount"),
+}
+MAX_SERIES_POINTS = 40
+
+
+def series_with(
+    table: PolicyTable, household: Mapping[str, Any], vary: object, values: object, regions: object = None
+) -> dict[str, Any]:
+    """One figure per region as one input takes each of `values` (the rest of the household fixed)."""
+    if not isinstance(vary, str) or vary not in SERIES_MEASURES:
+        return {"errors": {REQUEST_ERROR_KEY: messages.say("unknown_series")}}
+    if not isinstance(values, list) or not 0 < len(values) <= MAX_SERIES_POINTS:
+        return {"errors": {REQUEST_ERROR_KEY: messages.say("unknown_series")}}
+    region_ids = _regions(table, regions)
+    if isinstance(region_ids, dict):
+        return {"errors": region_ids}
+    benefit_id, measure = SERIES_MEASURES[vary]
+    benefit = BENEFITS_BY_ID[benefit_id]
+    series: dict[str, list[dict[str, Any]]] = {region: [] for region in region_ids}
+    unit = None
+    for value in values:
+        parsed = parse_household({**household, vary: value}, default_on=default_calculation_date(table))
+        if not isinstance(parsed, Household):
+            return {"errors": parsed}
+        if _missing_required(parsed, [benefit]):
+            return {"errors": _missing_required(parsed, [benefit])}
+        for region in region_ids:
+            result = benefit.compute(parsed, table, region, parsed.on).to_json()
+            unit = result["unit"]
+            series[region].append({"x": value, "y": result.get(measure)})
+    return {"vary": vary, "benefit": benefit_id, "measure": measure, "unit": unit, "series": series}
+
+
 def _dump(payload: object) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
@@ -230,6 +266,13 @@ def answer(request: object) -> dict[str, Any] | list[dict[str, str]]:
         return field_definitions()
     if action == "regions":
         return region_list()
+    if action == "series":
+        household = request.get("household", {})
+        if not isinstance(household, Mapping):
+            return {"errors": {REQUEST_ERROR_KEY: messages.say("request_not_object")}}
+        return series_with(
+            load_bundled(), household, request.get("vary"), request.get("values"), request.get("regions")
+        )
     if action != "calculate":
         return {"errors": {REQUEST_ERROR_KEY: messages.say("unknown_action")}}
     if "household" in request:

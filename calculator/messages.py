@@ -30,6 +30,7 @@ TEMPLATES: Final[dict[str, str]] = {
     "unknown_keys": "已忽略 {count} 个无法识别的字段：{keys}",
     "unknown_keys_unnamed": "已忽略 {count} 个无法识别的字段",
     "unknown_action": "不支持的操作",
+    "unknown_series": "无法绘制这条曲线：变化的项目或取值不受支持",
     "input_unreadable": "无法读取输入文件（{reason}）",
     "internal_error": "计算时出现内部错误，请检查输入后重试",
     "data_missing": "政策数据文件不存在：请先运行构建（python -m scripts.build）生成 calculator/data/policy.json",

@@ -126,15 +126,24 @@ def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = T
     # Imported here so a data error is reported before anything heavier is loaded.
     from scripts.render_pages import render_pages
 
-    log("rendering pages")
-    render_pages(compiled, DOCS)
+    calculator_page = DOCS / "calculator.md"
     if with_calculator:
+        from scripts.embed_runtime import write_embedded_runtime
         from scripts.package_calculator import build_wheel
+        from scripts.render_calculator import render_calculator_page
 
         log("packaging the calculator wheel")
-        build_wheel(VENDOR / "calculator")
+        wheel = build_wheel(VENDOR / "calculator")
         log("vendoring browser packages")
         vendor_browser_packages()
+        log("embedding the Python runtime for pages opened from disk")
+        write_embedded_runtime(VENDOR / "pyodide", wheel, DOCS)
+        log("rendering the calculator page")
+        render_calculator_page(compiled, DOCS, wheel=wheel, pyodide_dir=VENDOR / "pyodide")
+    else:
+        calculator_page.unlink(missing_ok=True)
+    log("rendering pages")
+    render_pages(compiled, DOCS)
     if with_mkdocs:
         log(f"mkdocs build → {site_dir}")
         run_mkdocs(site_dir)

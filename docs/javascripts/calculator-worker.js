@@ -54,7 +54,7 @@ function calculatorWorkerMain() {
     return bytes;
   }
 
-  /* Files keyed by name: {bytes} from the network, or embedded {base64, gzip} / parsed JSON. */
+  /* Runtime files keyed by name, as bytes: fetched over http, or decoded from the embedded scripts. */
   async function collectFiles(config) {
     const files = {};
     if (config.mode === "embedded") {
@@ -62,12 +62,8 @@ function calculatorWorkerMain() {
       let done = 0;
       for (const name of names) {
         const entry = config.embedded[name];
-        if (entry.json !== undefined) {
-          files[name] = entry.json;
-        } else {
-          const raw = bytesFromBase64(entry.base64);
-          files[name] = entry.gzip ? await inflate(raw) : raw;
-        }
+        const raw = bytesFromBase64(entry.base64);
+        files[name] = entry.gzip ? await inflate(raw) : raw;
         done += 1;
         post({ type: "progress", stage: "unpack", loaded: done, total: names.length });
       }
@@ -120,9 +116,7 @@ function calculatorWorkerMain() {
     const pyodide = await loader.loadPyodide({
       indexURL: config.indexURL,
       createPyodideModule: asm.default,
-      lockFileContents: files["pyodide-lock.json"] instanceof Uint8Array
-        ? new TextDecoder().decode(files["pyodide-lock.json"])
-        : files["pyodide-lock.json"],
+      lockFileContents: new TextDecoder().decode(files["pyodide-lock.json"]),
     });
     post({ type: "progress", stage: "install", loaded: 0, total: 1 });
     pyodide.unpackArchive(files[config.wheelName], "wheel");

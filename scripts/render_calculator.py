@@ -1,0 +1,130 @@
+"""The 估算待遇 page: its form comes from the calculator's own field definitions, so it shows at
+once, before Python has loaded; the page's script then runs the same calculator in Pyodide.
+
+Everything the script needs (fields, presets with their results computed here in CPython, links
+to the rows and documents each figure comes from, where the runtime files are) is written into
+the page as one JSON block, so nothing is guessed from page depth at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from calculator.api import SERIES_MEASURES, calculate_with, field_definitions
+from calculator.data import PolicyTable, lookup
+from calculator.fields import default_calculation_date
+from calculator.presets import PRESETS
+from calculator.vocabulary import REGION_LEVELS
+from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
+from scripts.render_pages import html_path, source_page, topic_page
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PAGE = "calculator.md"
+# How long the page waits for Python before it says it cannot start (a wasm file served with
+# the wrong type can make loadPyodide() hang without an error).
+START_TIMEOUT_SECONDS = 120
+SERIES_POINTS = 11
+
+
+def json_for_script_tag(payload: object) -> str:
+    """JSON that cannot close its <script> element or open a comment, whatever the data holds."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def parameter_links(compiled: dict[str, Any]) -> dict[str, str]:
+    """Parameter id → its row on its topic page (the row anchor is the id itself)."""
+    links: dict[str, str] = {}
+    for parameters in compiled["parameters"].values():
+        for parameter_id, parameter in parameters.items():
+            links.setdefault(parameter_id, f"{html_path(topic_page(parameter['topic']))}#{parameter_id}")
+    return links
+
+
+def contribution_grades(table: PolicyTable, compiled: dict[str, Any]) -> list[int]:
+    """X values for the pension curve: from the lowest to the highest national contribution grade."""
+    on = default_calculation_date(table)
+    low = lookup(table, "national", "pension.resident.contribution.minimum_grade", on)
+    high = lookup(table, "national", "pension.resident.contribution.maximum_grade", on)
+    if not (low.stated and high.stated and low.entry and high.entry):
+        return []
+    start, stop = int(str(low.entry.value)), int(str(high.entry.value))
+    step = (stop - start) / (SERIES_POINTS - 1)
+    return [round(start + step * i) for i in range(SERIES_POINTS)]
+
+
+def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[str, int]) -> dict[str, Any]:
+    table = PolicyTable(compiled)
+    definitions = field_definitions(table)
+    presets = [
+        {
+            "id": preset.id,
+            "label": preset.label,
+            "description": preset.description,
+            "household": preset.household,
+            "result": calculate_with(table, preset.household),
+        }
+        for preset in PRESETS
+    ]
+    for preset in presets:
+        if "errors" in preset["result"]:
+            raise ValueError(f"preset {preset['id']} is not a valid household: {preset['result']['errors']}")
+    levels = {level: index for index, level in enumerate(REGION_LEVELS)}
+    return {
+        "fields": definitions["fields"],
+        "groups": definitions["groups"],
+        "benefits": definitions["benefits"],
+        "presets": presets,
+        "regions": [
+            {"id": region_id, "name": region["name"], "level": levels[region["level"]]}
+            for region_id, region in compiled["regions"].items()
+        ],
+        "links": {
+            "parameters": parameter_links(compiled),
+            "documents": {doc_id: html_path(source_page(doc_id)) for doc_id in compiled["documents"]},
+            "regions": {region_id: f"regions/{region_id}.html" for region_id in compiled["regions"]},
+        },
+        "series": {
+            "medical.total_cost": {"benefit": SERIES_MEASURES["medical.total_cost"][0]},
+            "pension.annual_contribution": {
+                "benefit": SERIES_MEASURES["pension.annual_contribution"][0],
+                "values": contribution_grades(table, compiled),
+            },
+        },
+        "default_on": default_calculation_date(table).isoformat(),
+        "runtime": {
+            "pyodide": "vendor/pyodide/",
+            "files": {name: {"url": f"vendor/pyodide/{name}", "size": size} for name, size in pyodide_sizes.items()},
+            "wheel": {"url": f"vendor/calculator/{wheel.name}", "name": wheel.name, "size": wheel.stat().st_size},
+            "embedded": [f"{EMBEDDED_SCRIPT_FOLDER}/{name}.js" for name in [*RUNTIME_FILES, wheel.name]],
+            "timeout_seconds": START_TIMEOUT_SECONDS,
+        },
+    }
+
+
+def render_calculator_page(compiled: dict[str, Any], docs_dir: Path, *, wheel: Path, pyodide_dir: Path) -> Path:
+    sizes = {name: (pyodide_dir / name).stat().st_size for name in RUNTIME_FILES}
+    config = page_config(compiled, wheel=wheel, pyodide_sizes=sizes)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    fields_by_group: dict[str, list[dict[str, Any]]] = {}
+    for field in config["fields"]:
+        fields_by_group.setdefault(field["group"], []).append(field)
+    text = env.get_template("calculator.md.j2").render(
+        config=config,
+        config_json=json_for_script_tag(config),
+        fields_by_group=fields_by_group,
+    )
+    target = docs_dir / PAGE
+    target.write_text(text, encoding="utf-8")
+    return target
