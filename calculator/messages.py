@@ -185,6 +185,17 @@ BENEFIT_LABELS: Final[dict[str, str]] = {
     "unemployment.unemployment_benefit": "失业保险金（每月）",
 }
 
+# The example households of the web form (calculator/presets.py): button label, description.
+PRESET_TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "poor_elderly": ("建档立卡贫困户老人", "62岁，建档立卡贫困人口，每年自己缴100元，已缴15年。"),
+    "dibao_inpatient": ("低保户住院", "低保对象，参加城乡居民医保，在二级医院住院花费8万元。"),
+    "migrant_injury": (
+        "农民工工伤",
+        "农民工，工伤鉴定为七级，本人月工资4,000元，当地职工月平均工资5,000元；单位已缴失业保险2年，合同到期未续。",
+    ),
+    "employee_maternity": ("职工生育", "女职工剖宫产生育一个孩子，单位上年度职工月平均工资6,000元。"),
+}
+
 _CHINESE_NUMERALS: Final = "一二三四五六七八九十"
 
 

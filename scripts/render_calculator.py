@@ -18,15 +18,16 @@ from calculator.api import SERIES_MEASURES, calculate_with, field_definitions
 from calculator.data import PolicyTable, lookup
 from calculator.fields import default_calculation_date
 from calculator.presets import PRESETS
-from calculator.vocabulary import REGION_LEVELS
+from calculator.vocabulary import REGION_LEVELS, format_date
 from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
 from scripts.render_pages import html_path, source_page, topic_page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE = "calculator.md"
-# How long the page waits for Python before it says it cannot start (a wasm file served with
-# the wrong type can make loadPyodide() hang without an error).
-START_TIMEOUT_SECONDS = 120
+# How long the page waits without any progress (bytes arriving, a start-up stage reached) before it
+# says Python cannot start: a wasm file served with the wrong type can make loadPyodide() hang
+# without an error. Counted from the last progress, so a slow connection is not cut off.
+START_TIMEOUT_SECONDS = 60
 SERIES_POINTS = 11
 
 
@@ -55,6 +56,18 @@ def contribution_grades(table: PolicyTable, compiled: dict[str, Any]) -> list[in
     start, stop = int(str(low.entry.value)), int(str(high.entry.value))
     step = (stop - start) / (SERIES_POINTS - 1)
     return [round(start + step * i) for i in range(SERIES_POINTS)]
+
+
+def data_dates(table: PolicyTable, compiled: dict[str, Any]) -> dict[str, str]:
+    """How recent the data is, for the page and the printed handout."""
+    newest_rule = default_calculation_date(table).isoformat()
+    newest_document = max(str(document["issued"]) for document in compiled["documents"].values())
+    return {
+        "newest_rule": newest_rule,
+        "newest_rule_text": format_date(newest_rule),
+        "newest_document": newest_document,
+        "newest_document_text": format_date(newest_document),
+    }
 
 
 def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[str, int]) -> dict[str, Any]:
@@ -96,6 +109,7 @@ def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[st
             },
         },
         "default_on": default_calculation_date(table).isoformat(),
+        "data_dates": data_dates(table, compiled),
         "runtime": {
             "pyodide": "vendor/pyodide/",
             "files": {name: {"url": f"vendor/pyodide/{name}", "size": size} for name, size in pyodide_sizes.items()},

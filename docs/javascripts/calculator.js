@@ -5,6 +5,9 @@
  * calculator's own field definitions) or from Python's answers. It never computes a benefit itself.
  * All text it shows is set with textContent: values from the URL or from Python are never parsed
  * as markup.
+ *
+ * Hooks other code relies on: #calculator gets data-runtime="ready" | "failed"; data-result-for is
+ * the fragment of the household whose results are shown; table.calc-summary is the summary table.
  */
 (function () {
   "use strict";
@@ -16,13 +19,16 @@
   const config = JSON.parse(configElement.textContent);
   const form = document.getElementById("calc-form");
   const resultsBody = document.getElementById("calc-results-body");
+  const resultsStatus = document.getElementById("calc-results-status");
   const runtimeBox = document.getElementById("calc-runtime");
   const runtimeText = runtimeBox.querySelector(".calc-runtime-text");
   const progress = runtimeBox.querySelector("progress");
   const fieldByKey = new Map(config.fields.map((field) => [field.key, field]));
   const regionNames = new Map(config.regions.map((region) => [region.id, region.name]));
-  const REGION_COLOURS = ["#00695c", "#c62828", "#1565c0", "#6a1b9a", "#ef6c00", "#2e7d32", "#4e342e"];
-  const REGION_DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", ""];
+  const regionIndex = new Map(config.regions.map((region, index) => [region.id, index]));
+  // Line styles tell the regions apart without colour too (colours themselves are in the CSS).
+  const REGION_DASHES = ["", "7 4", "2 3", "9 3 2 3", "1 3", "12 4", "4 2"];
+  const SERIES_STYLES = REGION_DASHES.length;
   const numberFormat = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
 
   /* ---------- small DOM helpers ------------------------------------------------------------ */
@@ -46,6 +52,7 @@
   function svg(tag, attributes, ...children) {
     const node = document.createElementNS(SVG, tag);
     for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === null || value === undefined) continue;
       if (name === "text") node.textContent = value;
       else node.setAttribute(name, String(value));
     }
@@ -57,12 +64,29 @@
     return new URL(relative, document.baseURI).href;
   }
 
+  function money(amount) {
+    return numberFormat.format(amount) + "元";
+  }
+
+  /* What Python accepts as a number (１２，０００ included), read the same way for the charts. */
+  function plainNumber(text) {
+    const number = Number(String(text).normalize("NFKC").replace(/[,\s]/g, ""));
+    return Number.isFinite(number) ? number : null;
+  }
+
+  function seriesClass(regionId) {
+    return "calc-series-" + ((regionIndex.get(regionId) || 0) % SERIES_STYLES);
+  }
+
   /* ---------- the Python runtime (in a worker) --------------------------------------------- */
 
+  const downloadBytes =
+    Object.values(config.runtime.files).reduce((sum, file) => sum + file.size, 0) + config.runtime.wheel.size;
+  const megabytes = (bytes) => numberFormat.format(Math.round(bytes / 1e5) / 10);
   const STAGES = {
-    download: "正在下载计算程序（Python 运行环境，约 14 MB，只需一次）",
+    download: "正在下载计算程序（Python 运行环境，约 " + megabytes(downloadBytes) + " MB，之后浏览器会缓存）",
     unpack: "正在读取离线包中的计算程序",
-    start: "正在启动 Python",
+    start: "正在启动 Python（需要几秒钟）",
     install: "正在安装计算器",
   };
 
@@ -72,7 +96,6 @@
     failed: null,
     nextId: 1,
     waiting: new Map(),
-    listeners: [],
   };
 
   function setRuntimeStatus(text, fraction) {
@@ -86,18 +109,54 @@
     }
   }
 
-  function runtimeFailed(reason) {
+  /* Why Python did not start, in words for the person at the screen (the details go to the console). */
+  function failureText(kind, detail) {
+    if (kind === "unsupported") {
+      return "这个浏览器无法运行计算程序（" + detail + "）。请换用较新版本的 Chrome、Edge 或 Firefox。";
+    }
+    if (kind === "timeout") {
+      return (
+        "计算程序启动时 " + detail + " 秒没有任何进展，已停止等待。请刷新页面再试；" +
+        "如果仍然不行，请换用较新版本的 Chrome、Edge 或 Firefox。"
+      );
+    }
+    return location.protocol === "file:"
+      ? "计算程序没有加载成功（" + detail + "）。离线包可能不完整，请重新复制整个文件夹。"
+      : "计算程序没有加载成功（" + detail + "）。请检查网络连接后刷新页面再试。";
+  }
+
+  function runtimeFailed(kind, detail) {
     if (runtime.ready || runtime.failed) return;
-    runtime.failed = reason;
+    stopWatchdog();
+    runtime.failed = kind;
+    if (runtime.worker) runtime.worker.terminate();
+    root.dataset.runtime = "failed";
     runtimeBox.classList.add("calc-runtime-failed");
     setRuntimeStatus(
-      "无法在这个浏览器里启动计算程序（" + reason + "）。请换用较新版本的 Chrome、Edge 或 Firefox。" +
-        "下面可以查看示例家庭的预先计算结果；各地规定也可以在“按主题”“按地区”页面中直接查看。",
+      failureText(kind, detail) +
+        "页面下方的“估算结果”先显示示例家庭的预先计算结果（点上面的示例家庭可以切换）；各地规定也可以在“按主题”“按地区”页面中直接查看。",
       null,
     );
-    for (const { reject } of runtime.waiting.values()) reject(new Error(reason));
+    // A button, not a #link: the fragment holds the form's values.
+    const jump = el("button", { type: "button", className: "calc-supply-button calc-jump" }, "查看示例结果");
+    jump.addEventListener("click", () => document.getElementById("calc-results").scrollIntoView());
+    runtimeText.append(" ", jump);
+    for (const { reject } of runtime.waiting.values()) reject(new Error(kind));
     runtime.waiting.clear();
     showPresetFallback();
+  }
+
+  /* A wasm file served with the wrong type, or a request that never ends, can leave Pyodide
+   * waiting without an error: give up when nothing has moved for a while, and say so. Every sign
+   * of progress (bytes, a script read, a start-up stage) restarts the count. */
+  let startTimer = null;
+  function watchdog() {
+    const seconds = config.runtime.timeout_seconds;
+    clearTimeout(startTimer);
+    startTimer = setTimeout(() => runtimeFailed("timeout", seconds), seconds * 1000);
+  }
+  function stopWatchdog() {
+    clearTimeout(startTimer);
   }
 
   function loadScript(src) {
@@ -105,7 +164,7 @@
       const script = document.createElement("script");
       script.src = src;
       script.onload = () => resolve();
-      script.onerror = () => reject(new Error("无法读取 " + src));
+      script.onerror = () => reject(new Error("无法读取 " + src.split("/").pop()));
       document.head.append(script);
     });
   }
@@ -115,6 +174,7 @@
     for (let i = 0; i < scripts.length; i += 1) {
       setRuntimeStatus(STAGES.unpack, i / scripts.length);
       await loadScript(pageURL(scripts[i]));
+      watchdog();
     }
     return {
       mode: "embedded",
@@ -144,47 +204,46 @@
 
   function startRuntime() {
     if (typeof WebAssembly !== "object" || typeof Worker !== "function" || typeof calculatorWorkerMain !== "function") {
-      runtimeFailed("浏览器不支持 WebAssembly 或 Web Worker");
+      runtimeFailed("unsupported", "不支持 WebAssembly 或 Web Worker");
       return;
     }
     if (location.protocol === "file:" && typeof DecompressionStream !== "function") {
-      runtimeFailed("浏览器版本过旧，无法读取离线包");
+      runtimeFailed("unsupported", "版本过旧，无法读取离线包");
       return;
     }
-    const timer = setTimeout(
-      () => runtimeFailed("等待超过 " + config.runtime.timeout_seconds + " 秒仍未启动"),
-      config.runtime.timeout_seconds * 1000,
-    );
+    watchdog();
     let worker;
     try {
       const source = "(" + calculatorWorkerMain.toString() + ")();";
       worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
     } catch (error) {
-      clearTimeout(timer);
-      runtimeFailed("浏览器不允许启动后台计算");
+      runtimeFailed("unsupported", "不允许启动后台计算");
       return;
     }
     runtime.worker = worker;
     worker.onerror = (event) => {
       event.preventDefault();
-      clearTimeout(timer);
-      runtimeFailed("后台计算出错");
+      if (window.console) console.warn("calculator worker:", event.message);
+      runtimeFailed("load", "后台计算出错");
     };
     worker.onmessage = (event) => {
       const message = event.data;
       if (message.type === "progress") {
+        watchdog();
+        const download = message.stage === "download";
         const fraction = message.total ? message.loaded / message.total : undefined;
-        setRuntimeStatus(STAGES[message.stage] || STAGES.start, message.stage === "download" ? fraction : undefined);
+        const amount = download && message.total ? "：" + megabytes(message.loaded) + " / " + megabytes(message.total) + " MB" : "";
+        setRuntimeStatus((STAGES[message.stage] || STAGES.start) + amount, download ? fraction : undefined);
       } else if (message.type === "ready") {
-        clearTimeout(timer);
+        stopWatchdog();
+        if (runtime.failed) return;
         runtime.ready = true;
         runtimeBox.classList.add("calc-runtime-ready");
         setRuntimeStatus("计算程序已就绪：修改任何一项，结果会立即更新。", null);
         root.dataset.runtime = "ready";
       } else if (message.type === "failed") {
-        clearTimeout(timer);
-        if (window.console) console.error(message.error);
-        runtimeFailed("启动失败");
+        if (window.console) console.warn("calculator start-up:", message.error);
+        runtimeFailed("load", /HTTP \d+/.test(message.error) ? "有文件无法下载" : "启动出错");
       } else if (message.type === "result") {
         const waiting = runtime.waiting.get(message.id);
         runtime.waiting.delete(message.id);
@@ -196,10 +255,11 @@
     setRuntimeStatus(location.protocol === "file:" ? STAGES.unpack : STAGES.download, 0);
     const configPromise = location.protocol === "file:" ? embeddedRuntimeConfig() : Promise.resolve(networkRuntimeConfig());
     configPromise.then(
-      (workerConfig) => worker.postMessage({ type: "start", config: workerConfig }),
+      (workerConfig) => {
+        if (!runtime.failed) worker.postMessage({ type: "start", config: workerConfig });
+      },
       (error) => {
-        clearTimeout(timer);
-        runtimeFailed(error.message);
+        runtimeFailed("load", error.message);
       },
     );
   }
@@ -219,6 +279,12 @@
     return Array.from(form.elements).filter((control) => control.name === key);
   }
 
+  function isDefault(field, value) {
+    return field.default !== null && field.default !== undefined && String(field.default) === value;
+  }
+
+  /* What the person filled in. A value left at its default (顺产, 1 个婴儿, the newest date) is not
+   * "filled in": it would otherwise start a benefit nobody asked about, and it need not be in links. */
   function readForm() {
     const values = {};
     for (const field of config.fields) {
@@ -228,10 +294,15 @@
         if (checked.length) values[field.key] = checked;
       } else if (controls.length) {
         const value = controls[0].value.trim();
-        if (value !== "") values[field.key] = value;
+        if (value !== "" && !isDefault(field, value)) values[field.key] = value;
       }
     }
     return values;
+  }
+
+  /* Values as the form holds them (text), whatever their JSON type (presets carry numbers and true). */
+  function formText(value) {
+    return Array.isArray(value) ? value.map(String) : String(value);
   }
 
   function writeForm(values) {
@@ -248,9 +319,15 @@
         } else {
           control.value = String(value);
           // A <select> silently keeps its old choice when a link names an option it does not have.
-          if (control.tagName === "SELECT" && control.value !== String(value)) control.value = "";
+          if (control.tagName === "SELECT" && control.value !== String(value)) {
+            control.value = field.default === null || field.default === undefined ? "" : String(field.default);
+          }
         }
       }
+    }
+    // Figures the person supplied stay in view, not folded away.
+    for (const details of form.querySelectorAll("details.calc-supply")) {
+      if (Array.from(details.querySelectorAll("input")).some((input) => input.value.trim() !== "")) details.open = true;
     }
   }
 
@@ -283,8 +360,9 @@
     for (const field of config.fields) {
       const value = values[field.key];
       if (value === undefined) continue;
-      if (field.key === "on" && value === config.default_on) continue;
-      params.set(field.key, Array.isArray(value) ? value.join(",") : value);
+      const text = formText(value);
+      if (!Array.isArray(text) && isDefault(field, text)) continue;
+      params.set(field.key, Array.isArray(text) ? text.join(",") : text);
     }
     return params.toString();
   }
@@ -303,6 +381,7 @@
       box.textContent = "";
     }
     for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+    for (const field of form.querySelectorAll(".calc-field-invalid")) field.classList.remove("calc-field-invalid");
   }
 
   /* Python's messages, each at its field; errors about no field go above the results. */
@@ -314,6 +393,7 @@
         box.textContent = message;
         box.hidden = false;
         for (const control of controlsOf(key)) control.setAttribute("aria-invalid", "true");
+        box.closest(".calc-field").classList.add("calc-field-invalid");
         const details = box.closest("details");
         if (details) details.open = true;
       } else {
@@ -330,6 +410,12 @@
     if (details) details.open = true;
     control.focus();
     control.scrollIntoView({ block: "center" });
+  }
+
+  function supplyButton(fieldKey, label) {
+    const button = el("button", { type: "button", className: "calc-supply-button" }, "填写「" + label + "」");
+    button.addEventListener("click", () => focusField(fieldKey));
+    return button;
   }
 
   /* ---------- rendering Python's answer ---------------------------------------------------- */
@@ -349,8 +435,8 @@
   }
 
   function parameterItem(parameter) {
-    if (parameter.source === "field") {
-      return el("li", {}, parameter.label + "：" + (parameter.display || "") + "（由您填写）");
+    if (parameter.source === "user") {
+      return el("li", { className: "calc-param-user" }, parameter.label + "：" + (parameter.display || "") + "（由您填写）");
     }
     const where = parameter.region_name ? "，" + parameter.region_name + "规定" : "";
     const since = parameter.from ? "，" + parameter.from + "起" : "";
@@ -372,92 +458,112 @@
 
   function missingItem(missing) {
     const item = el("li", {}, missing.message);
-    if (missing.field && fieldByKey.has(missing.field)) {
-      const button = el("button", { type: "button", className: "calc-supply-button" }, "填写「" + missing.field_label + "」");
-      button.addEventListener("click", () => focusField(missing.field));
-      item.append(" ", button);
-    }
+    if (missing.field && fieldByKey.has(missing.field)) item.append(" ", supplyButton(missing.field, missing.field_label));
     return item;
   }
 
-  function summaryText(result) {
-    if (!result) return "—";
-    if (result.eligible === false) return "不符合条件";
-    if (result.benefit === "medical" && result.out_of_pocket !== null && result.out_of_pocket !== undefined) {
-      const ratio = result.reimbursement_ratio !== null ? "，报销约" + numberFormat.format(result.reimbursement_ratio) + "%" : "";
-      return "个人自付 " + numberFormat.format(result.out_of_pocket) + "元" + ratio;
+  function known(value) {
+    return typeof value === "number";
+  }
+
+  /* One result in a few words for the summary table: the figure, short notes, and the inputs that
+   * would complete it where the sources are silent. Only Python's figures are shown, never computed. */
+  function summaryOf(result) {
+    const summary = { figure: "—", notes: [], fill: [], state: "plain" };
+    if (!result) return summary;
+    const fill = new Map();
+    for (const missing of result.missing || []) {
+      if (missing.field && fieldByKey.has(missing.field)) fill.set(missing.field, missing.field_label);
+    }
+    summary.fill = Array.from(fill, ([key, label]) => ({ key, label }));
+    if (result.eligible === false) {
+      summary.figure = "不符合条件";
+      summary.state = "ineligible";
+      summary.fill = [];
+      return summary;
+    }
+    if (result.benefit === "medical") {
+      if (known(result.out_of_pocket)) {
+        summary.figure = "个人自付 " + money(result.out_of_pocket);
+        if (known(result.reimbursement_ratio)) summary.notes.push("各项共报销约 " + numberFormat.format(result.reimbursement_ratio) + "%");
+      } else {
+        summary.figure = "原文未规定";
+        summary.state = "missing";
+        const paid = (result.layers || []).filter((layer) => layer.id !== "out_of_pocket" && layer.status === "computed" && known(layer.amount));
+        if (paid.length) summary.notes.push("已知：" + paid.map((layer) => layer.label + "支付 " + money(layer.amount)).join("，"));
+      }
+      return summary;
     }
     if (result.display) {
-      let text = result.display;
-      if (result.benefit === "maternity" && result.days) text += "（" + result.days + "天）";
-      if (result.benefit === "work_injury" && result.monthly_allowance) {
-        text += "；伤残津贴 " + numberFormat.format(result.monthly_allowance) + "元/月";
+      summary.figure = result.display;
+      if (result.benefit === "maternity" && result.days) summary.notes.push("产假 " + result.days + " 天");
+      if (result.benefit === "work_injury") {
+        summary.notes.push(known(result.monthly_allowance) ? "另有伤残津贴 " + money(result.monthly_allowance) + "/月" : "无按月的伤残津贴");
       }
-      return text;
+      if (result.benefit === "unemployment" && result.unemployment_benefit && result.unemployment_benefit.max_months) {
+        const benefit = result.unemployment_benefit;
+        summary.notes.push("最长 " + benefit.max_months + " 个月" + (known(benefit.max_total) ? "，共 " + money(benefit.max_total) : ""));
+      }
+      if (result.eligible === null) summary.notes.push("能否领取待定（见计算步骤）");
+      if (result.missing && result.missing.length) summary.notes.push("部分数字原文未规定");
+      return summary;
     }
-    if (result.missing && result.missing.length) return "原文未规定，需补充";
-    return result.eligible === null ? "无法判断" : "—";
+    if (result.benefit === "maternity" && result.days && !(result.missing && result.missing.length)) {
+      summary.figure = "产假 " + result.days + " 天";
+      summary.notes.push("填写工资后可算生育津贴");
+      return summary;
+    }
+    if (result.missing && result.missing.length) {
+      summary.figure = "原文未规定";
+      summary.state = "missing";
+      if (result.benefit === "pension_monthly" && known(result.account_pension)) {
+        summary.notes.push("已知：个人账户养老金 " + money(result.account_pension) + "/月");
+      }
+      if (result.benefit === "maternity" && result.days) summary.notes.push("产假 " + result.days + " 天");
+      return summary;
+    }
+    summary.figure = result.eligible === null ? "无法判断" : "—";
+    return summary;
   }
 
-  const LAYER_COLOURS = {
-    basic: "#00695c",
-    critical_illness: "#1565c0",
-    assistance: "#6a1b9a",
-    out_of_pocket: "#c62828",
-  };
-
-  function layerBar(result) {
-    const layers = (result.layers || []).filter((layer) => typeof layer.amount === "number");
-    const total = layers.reduce((sum, layer) => sum + layer.amount, 0);
-    if (!total || layers.length !== (result.layers || []).length) return null;
-    let x = 0;
-    const description = layers.map((layer) => layer.label + " " + numberFormat.format(layer.amount) + "元").join("，");
-    const chart = svg("svg", { viewBox: "0 0 200 14", class: "calc-bar", role: "img", "aria-label": description });
-    chart.append(svg("title", { text: description }));
-    for (const layer of layers) {
-      const width = (layer.amount / total) * 200;
-      if (width > 0) {
-        chart.append(svg("rect", { x, y: 0, width, height: 14, fill: LAYER_COLOURS[layer.id] || "#777" }));
-      }
-      x += width;
-    }
-    return chart;
+  function summaryKey(summary) {
+    return summary.figure + "|" + summary.notes.join("|");
   }
 
-  function layerLegend() {
-    return el(
-      "ul",
-      { className: "calc-legend" },
-      [
-        ["basic", "基本医保"],
-        ["critical_illness", "大病保险"],
-        ["assistance", "医疗救助/综合保障"],
-        ["out_of_pocket", "个人自付"],
-      ].map(([id, label]) => el("li", {}, el("span", { className: "calc-swatch", style: "background:" + LAYER_COLOURS[id] }), label)),
+  function summaryCell(result, region, benefitId) {
+    const summary = summaryOf(result);
+    const cell = el(
+      "td",
+      { "data-region": region.id, "data-benefit": benefitId, className: "calc-cell-" + summary.state },
+      el("span", { className: "calc-figure" }, summary.figure),
+      summary.notes.map((note) => el("span", { className: "calc-note" }, note)),
     );
+    if (summary.fill.length) {
+      cell.append(el("span", { className: "calc-fill" }, summary.fill.map((item) => supplyButton(item.key, item.label))));
+    }
+    return cell;
   }
 
   function summaryTable(answer, benefitIds) {
     const regions = answer.regions;
-    const head = el("tr", {}, el("th", { scope: "col" }, "项目"), regions.map((r) => el("th", { scope: "col" }, r.name)));
+    const head = el(
+      "tr",
+      {},
+      el("th", { scope: "col", className: "calc-corner" }, "待遇"),
+      regions.map((region) => el("th", { scope: "col", "data-region": region.id }, region.name)),
+    );
     const rows = benefitIds.map((benefitId) => {
       const results = regions.map((region) => answer.results[region.id][benefitId]);
-      const texts = results.map(summaryText);
-      const differs = new Set(texts).size > 1;
+      const differs = new Set(results.map((result) => summaryKey(summaryOf(result)))).size > 1;
       const label = results.find(Boolean).label;
-      const header = el("th", { scope: "row" }, label, differs ? el("span", { className: "calc-badge" }, "各地不同") : null);
-      const cells = results.map((result, index) => {
-        const cell = el("td", { "data-region": regions[index].id, "data-benefit": benefitId }, el("span", { className: "calc-figure" }, texts[index]));
-        if (result && result.missing && result.missing.length && (result.amount === null || result.amount === undefined)) {
-          cell.classList.add("calc-cell-missing");
-        }
-        if (benefitId === "medical" && result) {
-          const bar = layerBar(result);
-          if (bar) cell.append(bar);
-        }
-        return cell;
-      });
-      return el("tr", { className: differs ? "calc-differs" : null }, header, cells);
+      const header = el(
+        "th",
+        { scope: "row" },
+        el("span", { className: "calc-row-label" }, label),
+        differs ? el("span", { className: "badge badge-differs calc-badge" }, "各地不同") : el("span", { className: "calc-same" }, "各地相同"),
+      );
+      const cells = results.map((result, index) => summaryCell(result, regions[index], benefitId));
+      return el("tr", { className: differs ? "calc-differs" : null, "data-benefit": benefitId }, header, cells);
     });
     const table = el(
       "table",
@@ -466,13 +572,82 @@
       el("thead", {}, head),
       el("tbody", {}, rows),
     );
-    return el("div", { className: "calc-table-wrap" }, table);
+    return el("div", { className: "calc-table-wrap", tabindex: "0", role: "region", "aria-label": "各地估算结果，可左右滑动" }, table);
+  }
+
+  /* The medical payment chain (基本医保 → 大病保险 → 医疗救助 → 个人自付), one bar per region on the
+   * same scale (the bill is the same everywhere), with every amount also written out. */
+  const LAYER_NOTES = { missing: "原文未规定", not_applicable: "不适用" };
+
+  function chainRow(region, result, total) {
+    const layers = result.layers || [];
+    const parts = layers.map((layer) => {
+      const amount = known(layer.amount) && layer.status !== "missing" ? money(layer.amount) : LAYER_NOTES[layer.status] || "无法计算";
+      return el(
+        "li",
+        { className: "calc-chain-step" + (known(layer.amount) && layer.status !== "missing" ? "" : " calc-chain-unknown") },
+        el("span", { className: "calc-swatch calc-layer-" + layer.id }),
+        el("span", { className: "calc-chain-label" }, layer.label),
+        " ",
+        el("strong", {}, amount),
+      );
+    });
+    const bar = el("div", { className: "calc-chain-bar", "aria-hidden": "true" });
+    const shown = layers.filter((layer) => known(layer.amount) && layer.amount > 0);
+    const sum = shown.reduce((total, layer) => total + layer.amount, 0);
+    const scale = total && total >= sum ? total : sum;
+    if (scale > 0) {
+      for (const layer of shown) {
+        const segment = el("span", { className: "calc-seg calc-layer-" + layer.id, title: layer.label + " " + money(layer.amount) });
+        segment.style.width = ((layer.amount / scale) * 100).toFixed(2) + "%";
+        bar.append(segment);
+      }
+      if (scale - sum > 0.005 * scale) {
+        const rest = el("span", { className: "calc-seg calc-seg-unknown", title: "原文未规定，无法分摊" });
+        rest.style.width = (((scale - sum) / scale) * 100).toFixed(2) + "%";
+        bar.append(rest);
+      }
+    }
+    return el(
+      "div",
+      { className: "calc-chain-row", "data-region": region.id },
+      el("p", { className: "calc-chain-name" }, region.name),
+      scale > 0 ? bar : null,
+      el("ol", { className: "calc-chain-steps" }, parts),
+    );
+  }
+
+  function paymentChain(answer, values) {
+    const rows = answer.regions
+      .map((region) => [region, answer.results[region.id].medical])
+      .filter(([, result]) => result && result.layers && result.layers.length);
+    if (!rows.length) return null;
+    const total = values["medical.total_cost"] ? plainNumber(values["medical.total_cost"]) : null;
+    const legend = el(
+      "ul",
+      { className: "calc-legend", "aria-hidden": "true" },
+      rows[0][1].layers.map((layer) => el("li", {}, el("span", { className: "calc-swatch calc-layer-" + layer.id }), layer.label)),
+      el("li", {}, el("span", { className: "calc-swatch calc-seg-unknown" }), "原文未规定、无法分摊的部分"),
+    );
+    return el(
+      "section",
+      { className: "calc-chain", "aria-labelledby": "calc-chain-title" },
+      el("h3", { id: "calc-chain-title" }, "住院费用由谁支付"),
+      el(
+        "p",
+        { className: "calc-help" },
+        (total ? "住院总费用 " + money(total) + "，" : "") + "依次由基本医保、大病保险、医疗救助/综合保障支付，剩下的由个人自付。红色越短，个人负担越少。",
+      ),
+      legend,
+      rows.map(([region, result]) => chainRow(region, result, total)),
+    );
   }
 
   function regionDetails(answer, region, benefitIds, open) {
     const sections = benefitIds.map((benefitId) => {
       const result = answer.results[region.id][benefitId];
-      const parts = [el("h4", {}, result.label + "：" + summaryText(result))];
+      const summary = summaryOf(result);
+      const parts = [el("h4", {}, result.label + "：" + summary.figure)];
       if (result.payer) parts.push(el("p", {}, "由谁负担：" + result.payer));
       if (result.steps.length) parts.push(el("ol", { className: "calc-steps" }, result.steps.map(stepItem)));
       if (result.missing.length) {
@@ -493,46 +668,64 @@
     );
   }
 
+  /* Round tick steps (1, 2, 2.5 or 5 times a power of ten), so axes read 0, 50,000, 100,000 … */
+  function tickStep(span, count) {
+    const rough = span / count || 1;
+    const power = 10 ** Math.floor(Math.log10(rough));
+    const step = [1, 2, 2.5, 5, 10].find((factor) => factor * power >= rough) * power;
+    return step;
+  }
+
+  /* A small line chart: one line per region (colour and dash pattern), a legend, a data table. */
   function lineChart(title, series, unit, xLabel) {
-    const width = 640;
-    const height = 300;
-    const margin = { left: 70, right: 16, top: 16, bottom: 44 };
+    const available = resultsBody.clientWidth || 640;
+    const width = Math.max(320, Math.min(720, available));
+    const height = Math.round(width < 480 ? width * 0.75 : width * 0.5);
+    const margin = { left: 64, right: 14, top: 30, bottom: 46 };
     const lines = Object.entries(series)
-      .map(([regionId, points]) => [regionId, points.filter((point) => typeof point.y === "number")])
+      .map(([regionId, points]) => [regionId, points.filter((point) => known(point.y))])
       .filter(([, points]) => points.length >= 2);
     const skipped = Object.keys(series).filter((regionId) => !lines.some(([id]) => id === regionId));
     if (!lines.length) return null;
     const xs = lines.flatMap(([, points]) => points.map((p) => p.x));
     const ys = lines.flatMap(([, points]) => points.map((p) => p.y));
-    const xMax = Math.max(...xs) || 1;
+    const ticks = width < 480 ? 3 : 4;
+    const xMax = Math.max(...xs);
     const xMin = Math.min(...xs);
-    const yMax = Math.max(...ys) * 1.05 || 1;
+    const yStep = tickStep(Math.max(...ys), ticks);
+    const yMax = Math.ceil(Math.max(...ys) / yStep) * yStep || 1;
+    const xStep = tickStep(xMax - xMin, ticks);
     const sx = (x) => margin.left + ((x - xMin) / (xMax - xMin || 1)) * (width - margin.left - margin.right);
     const sy = (y) => height - margin.bottom - (y / yMax) * (height - margin.top - margin.bottom);
-    const description = title + "。" + lines.map(([id, points]) => regionNames.get(id) + "从" + numberFormat.format(points[0].y) + "到" + numberFormat.format(points[points.length - 1].y) + unit).join("；");
-    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "calc-chart", role: "img", "aria-label": description });
-    chart.append(svg("title", { text: title }));
-    for (let i = 0; i <= 4; i += 1) {
-      const y = (yMax / 4) * i;
+    const description =
+      title + "。" +
+      lines.map(([id, points]) => regionNames.get(id) + "从" + numberFormat.format(points[0].y) + unit + "到" + numberFormat.format(points[points.length - 1].y) + unit).join("；");
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, class: "calc-chart", role: "img", "aria-label": description });
+    chart.append(svg("title", { text: description }));
+    chart.append(svg("text", { x: margin.left, y: 13, "text-anchor": "start", class: "calc-axis-label", text: "（" + unit + "）" }));
+    for (let y = 0; y <= yMax + yStep / 2; y += yStep) {
       chart.append(
-        svg("line", { x1: margin.left, x2: width - margin.right, y1: sy(y), y2: sy(y), class: "calc-grid" }),
-        svg("text", { x: margin.left - 6, y: sy(y) + 4, "text-anchor": "end", class: "calc-tick", text: numberFormat.format(Math.round(y)) }),
+        svg("line", { x1: margin.left, x2: width - margin.right, y1: sy(y), y2: sy(y), class: y ? "calc-grid" : "calc-axis" }),
+        svg("text", { x: margin.left - 8, y: sy(y) + 4, "text-anchor": "end", class: "calc-tick", text: numberFormat.format(y) }),
       );
-      const x = xMin + ((xMax - xMin) / 4) * i;
-      chart.append(svg("text", { x: sx(x), y: height - margin.bottom + 16, "text-anchor": "middle", class: "calc-tick", text: numberFormat.format(Math.round(x)) }));
     }
-    chart.append(svg("text", { x: width / 2, y: height - 6, "text-anchor": "middle", class: "calc-axis-label", text: xLabel }));
+    for (let x = Math.ceil(xMin / xStep) * xStep; x <= xMax + xStep / 1000; x += xStep) {
+      const anchor = x === xMin ? "start" : x + xStep > xMax + xStep / 1000 && sx(x) > width - margin.right - 30 ? "end" : "middle";
+      chart.append(svg("text", { x: sx(x), y: height - margin.bottom + 18, "text-anchor": anchor, class: "calc-tick", text: numberFormat.format(x) }));
+    }
+    chart.append(svg("text", { x: (margin.left + width - margin.right) / 2, y: height - 8, "text-anchor": "middle", class: "calc-axis-label", text: xLabel }));
     lines.forEach(([regionId, points]) => {
-      const index = config.regions.findIndex((region) => region.id === regionId);
       const path = points.map((p, i) => (i ? "L" : "M") + sx(p.x).toFixed(1) + " " + sy(p.y).toFixed(1)).join(" ");
-      chart.append(svg("path", { d: path, fill: "none", stroke: REGION_COLOURS[index % REGION_COLOURS.length], "stroke-width": 2.5, "stroke-dasharray": REGION_DASHES[index % REGION_DASHES.length] }));
+      const dash = REGION_DASHES[(regionIndex.get(regionId) || 0) % SERIES_STYLES];
+      chart.append(svg("path", { d: path, class: "calc-line " + seriesClass(regionId), "stroke-dasharray": dash || null }));
     });
     const legend = el(
       "ul",
-      { className: "calc-legend" },
+      { className: "calc-legend", "aria-hidden": "true" },
       lines.map(([regionId]) => {
-        const index = config.regions.findIndex((region) => region.id === regionId);
-        return el("li", {}, el("span", { className: "calc-swatch", style: "background:" + REGION_COLOURS[index % REGION_COLOURS.length] }), regionNames.get(regionId));
+        const dash = REGION_DASHES[(regionIndex.get(regionId) || 0) % SERIES_STYLES];
+        const sample = svg("svg", { viewBox: "0 0 28 8", class: "calc-line-sample" }, svg("line", { x1: 1, x2: 27, y1: 4, y2: 4, class: "calc-line " + seriesClass(regionId), "stroke-dasharray": dash || null }));
+        return el("li", {}, sample, regionNames.get(regionId));
       }),
     );
     const rows = lines[0][1].map((point, i) =>
@@ -542,10 +735,26 @@
       "details",
       { className: "calc-chart-data" },
       el("summary", {}, "查看数据表"),
-      el("table", {}, el("caption", {}, title + "（" + unit + "）"), el("thead", {}, el("tr", {}, el("th", { scope: "col" }, xLabel), lines.map(([id]) => el("th", { scope: "col" }, regionNames.get(id))))), el("tbody", {}, rows)),
+      el(
+        "div",
+        { className: "calc-table-wrap" },
+        el("table", {}, el("caption", {}, title + "（" + unit + "）"), el("thead", {}, el("tr", {}, el("th", { scope: "col" }, xLabel), lines.map(([id]) => el("th", { scope: "col" }, regionNames.get(id))))), el("tbody", {}, rows)),
+      ),
     );
-    const note = skipped.length ? el("p", { className: "calc-help" }, "以下地区缺少原文规定的数字，未画出：" + skipped.map((id) => regionNames.get(id)).join("、") + "。") : null;
-    return el("figure", { className: "calc-figure-chart" }, el("figcaption", {}, title), chart, legend, note, table);
+    const notes = [];
+    // Regions with the same figures draw one line over another: say so, or one seems to be missing.
+    const sameAs = new Map();
+    for (const [regionId, points] of lines) {
+      const key = JSON.stringify(points.map((p) => [p.x, p.y]));
+      sameAs.set(key, [...(sameAs.get(key) || []), regionNames.get(regionId)]);
+    }
+    for (const names of sameAs.values()) {
+      if (names.length > 1) notes.push(el("p", { className: "calc-help" }, names.join("、") + "的数字相同，曲线重合。"));
+    }
+    if (skipped.length) {
+      notes.push(el("p", { className: "calc-help" }, "以下地区缺少原文规定的数字，未画出：" + skipped.map((id) => regionNames.get(id)).join("、") + "。"));
+    }
+    return el("figure", { className: "calc-figure-chart" }, el("figcaption", {}, title), chart, legend, notes, table);
   }
 
   function renderWarnings(answer, general) {
@@ -560,8 +769,7 @@
     for (const field of config.fields) {
       const value = values[field.key];
       if (value === undefined) continue;
-      let text = Array.isArray(value) ? value : [value];
-      text = text.map((item) => {
+      const text = [].concat(formText(value)).map((item) => {
         const choice = field.choices.find((c) => c.value === item);
         if (choice) return choice.label;
         if (field.type === "boolean") return item === "true" ? "是" : "否";
@@ -580,15 +788,39 @@
     if (!benefitIds.length) {
       parts.push(el("p", { className: "calc-empty" }, "填写上面的任意一部分后，这里会显示每个地区的估算结果。"));
       resultsBody.replaceChildren(...parts);
+      root.dataset.resultFor = fragmentFrom(values);
+      root.dataset.resultState = "empty";
       return;
     }
-    parts.push(inputsSummary(values), summaryTable(answer, benefitIds));
-    if (benefitIds.includes("medical")) parts.push(layerLegend());
-    parts.push(el("div", { id: "calc-charts" }));
+    parts.push(
+      inputsSummary(values),
+      el(
+        "p",
+        { className: "calc-help calc-table-help" },
+        "每一列是一个地区，每一行是一项待遇；标有“各地不同”的行，各地结果不一样。" +
+          "“原文未规定”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
+      ),
+      summaryTable(answer, benefitIds),
+    );
+    if (benefitIds.includes("medical")) parts.push(paymentChain(answer, values));
+    parts.push(el("div", { id: "calc-charts", className: "calc-charts" }));
     parts.push(el("h3", { className: "calc-details-title" }, "每个地区的计算步骤与出处"));
     answer.regions.forEach((region, index) => parts.push(regionDetails(answer, region, benefitIds, index === 0)));
     resultsBody.replaceChildren(...parts);
     root.dataset.resultFor = fragmentFrom(values);
+    root.dataset.resultState = "results";
+    const labels = benefitIds.map((id) => answer.results[answer.regions[0].id][id].label);
+    resultsStatus.textContent = "已更新" + answer.regions.length + "个地区的估算结果：" + labels.join("、") + "。";
+  }
+
+  function renderErrors(errors) {
+    const general = showErrors(errors);
+    const notes = renderWarnings(null, general);
+    notes.push(el("p", { className: "calc-empty" }, "请按提示修改标红的项目；其余内容已保留。"));
+    resultsBody.replaceChildren(...notes);
+    root.dataset.resultFor = "";
+    root.dataset.resultState = "errors";
+    resultsStatus.textContent = "有 " + Object.keys(errors).length + " 项需要修改。";
   }
 
   /* ---------- calculation loop --------------------------------------------------------------- */
@@ -596,15 +828,16 @@
   let latest = 0;
 
   async function drawCharts(values, answer, ticket) {
+    const first = answer.results[answer.regions[0].id];
     const jobs = [];
-    if (values["medical.total_cost"] && answer.results[answer.regions[0].id].medical) {
-      const cost = Number(String(values["medical.total_cost"]).replace(/[,，\s]/g, "")) || 100000;
+    if (values["medical.total_cost"] && first.medical) {
+      const cost = plainNumber(values["medical.total_cost"]) || 100000;
       const top = Math.max(cost * 2, 20000);
       const xs = Array.from({ length: 11 }, (_, i) => Math.round((top / 10) * i));
       jobs.push(["个人自付随住院总费用的变化", "medical.total_cost", xs, "元", "住院总费用（元）"]);
     }
     const grades = config.series["pension.annual_contribution"].values;
-    if (grades.length && values["pension.years"] && answer.results[answer.regions[0].id].pension_monthly) {
+    if (grades.length && values["pension.years"] && first.pension_monthly) {
       jobs.push(["每月养老金随个人缴费档次的变化", "pension.annual_contribution", grades, "元/月", "个人每年缴费（元）"]);
     }
     const figures = [];
@@ -634,47 +867,61 @@
     try {
       answer = await askPython({ action: "calculate", household: values });
     } catch (error) {
+      if (ticket === latest && !runtime.failed) {
+        resultsBody.replaceChildren(el("p", { className: "calc-general-error", role: "alert" }, "计算时出现问题，请检查输入后重试。"));
+        root.dataset.resultState = "errors";
+      }
       return;
     }
     if (ticket !== latest) return;
     clearErrors();
     if (answer.errors) {
-      const general = showErrors(answer.errors);
-      const notes = renderWarnings(null, general);
-      notes.push(el("p", { className: "calc-empty" }, "请按提示修改标红的项目；其余内容已保留。"));
-      resultsBody.replaceChildren(...notes);
-      root.dataset.resultFor = "";
+      renderErrors(answer.errors);
       return;
     }
     renderAnswer(answer, values);
     drawCharts(values, answer, ticket).catch(() => {});
   }
 
-  let timer = null;
+  let recalculation = null;
   function scheduleRecalculation(delay) {
-    clearTimeout(timer);
-    timer = setTimeout(recalculate, delay);
+    clearTimeout(recalculation);
+    recalculation = setTimeout(recalculate, delay);
   }
 
   /* ---------- presets, sharing, printing ----------------------------------------------------- */
 
+  function presetValues(preset) {
+    const values = {};
+    for (const [key, value] of Object.entries(preset.household)) values[key] = formText(value);
+    return values;
+  }
+
+  function showPresetResult(preset) {
+    const heading = el("p", { className: "calc-warning calc-fallback-note" }, "以下是示例家庭“" + preset.label + "”的预先计算结果：" + preset.description);
+    renderAnswer(preset.result, presetValues(preset), heading);
+  }
+
   function applyPreset(preset) {
     writeForm(preset.household);
-    if (runtime.failed) {
-      renderAnswer(preset.result, readForm(), el("p", { className: "calc-warning" }, "以下是“" + preset.label + "”的预先计算结果（计算程序无法在本浏览器中启动）。"));
-    }
+    clearErrors();
+    if (runtime.failed) showPresetResult(preset);
     scheduleRecalculation(0);
   }
 
+  /* Python cannot run here: show what the build computed for the example household with the most
+   * figures, and leave the form (maybe filled from a link) as it is. */
   function showPresetFallback() {
-    const preset = config.presets[0];
-    if (preset) applyPreset(preset);
+    const figures = (preset) =>
+      Object.values(preset.result.results).reduce((count, benefits) => count + Object.values(benefits).filter((result) => result.display).length, 0);
+    const preset = config.presets.reduce((best, candidate) => (figures(candidate) > figures(best) ? candidate : best), config.presets[0]);
+    if (preset) showPresetResult(preset);
   }
 
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
     return new Promise((resolve, reject) => {
-      const area = el("textarea", { readonly: true, style: "position:fixed;left:-9999px" });
+      const area = el("textarea", { readonly: true, className: "calc-offscreen" });
       area.value = text;
       document.body.append(area);
       area.select();
@@ -710,6 +957,7 @@
     const hasInput = Boolean(location.hash.length > 1);
     share.hidden = !hasInput;
     const box = document.getElementById("calc-qr");
+    document.getElementById("calc-copy-status").textContent = "";
     if (!hasInput) {
       box.replaceChildren();
       return;
@@ -759,7 +1007,9 @@
     for (const details of resultsBody.querySelectorAll("details.calc-region")) details.open = true;
   });
   window.addEventListener("hashchange", () => {
-    const { values } = valuesFromFragment();
+    const { values, ignored } = valuesFromFragment();
+    // An in-page anchor (the theme's skip link, a heading's permalink) is not a calculator link.
+    if (ignored.length && !Object.keys(values).length) return;
     if (fragmentFrom(values) === fragmentFrom(readForm())) return;
     writeForm(values);
     scheduleRecalculation(0);
@@ -768,7 +1018,7 @@
   const opened = valuesFromFragment();
   if (location.hash.length > 1) writeForm(opened.values);
   if (opened.ignored.length) {
-    runtimeBox.after(el("p", { className: "calc-warning", role: "status" }, "链接中有 " + opened.ignored.length + " 项无法识别的内容，已忽略。"));
+    runtimeBox.after(el("p", { className: "calc-warning calc-ignored", role: "status" }, "链接中有 " + opened.ignored.length + " 项无法识别的内容，已忽略。"));
   }
   startRuntime();
   scheduleRecalculation(0);
