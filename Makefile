@@ -24,6 +24,10 @@ build: setup
 serve: setup
 	$(PY) -m scripts.build --serve
 
+# The USB copy: build site/, then zip it as dist/社保扶贫政策对比-离线版.zip with 使用说明.txt.
+offline: build
+	$(PY) -m scripts.offline_zip
+
 # Debian's Chromium and Firefox ESR drive the browser tests (their own downloads cannot work here).
 browsers:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/firefox-esr ]; then \

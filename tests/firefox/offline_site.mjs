@@ -1,0 +1,124 @@
+// The built site opened from disk (file://) in Debian's Firefox ESR, driven by puppeteer-core over
+// WebDriver BiDi. Called by tests/test_offline_firefox.py, which makes the assertions.
+//
+//   node tests/firefox/offline_site.mjs JOB.json
+//
+// JOB.json: {"site": "/abs/path/to/the/built/site", "firefox": "/usr/bin/firefox-esr",
+//            "strict_origin_policy": true,
+//            "search": {"query": "..."},                                     (optional)
+//            "calculation": {"fragment": "#...", "expected_link": {...},     (optional)
+//                            "region": "...", "benefit": "..."},
+//            "stock_pyodide": true}                                          (optional)
+// Prints one JSON object on stdout: {"browser", "file_fetch_refused", "search_results", "cell",
+//   "runtime", "seconds_to_result", "stock_pyodide", "requests", "errors"}.
+import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+import puppeteer from "puppeteer-core";
+
+const START_TIMEOUT_MS = 90_000;
+const SEARCH_TIMEOUT_MS = 20_000;
+const STOCK_LOAD_TIMEOUT_MS = 60_000;
+
+async function searchResults(page, query) {
+  await page.click(".md-search__input");
+  // Chinese cannot be typed key by key here: set the value and fire the events material listens to;
+  // the search worker needs a moment to build its index, so repeat until results arrive.
+  await page.waitForFunction(
+    (text) => {
+      const input = document.querySelector(".md-search__input");
+      input.value = text;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+      return document.querySelectorAll(".md-search-result__item").length > 0;
+    },
+    { timeout: SEARCH_TIMEOUT_MS, polling: 250 },
+    query,
+  );
+  return page.$$eval(".md-search-result__link", (links) => links.map((link) => link.href));
+}
+
+/* Open a shared link from disk; the summary cell once the results are those of exactly that link. */
+async function calculate(page, siteURL, { fragment, expected_link: expected, region, benefit }, report) {
+  const started = Date.now();
+  await page.goto(siteURL + "calculator.html" + fragment);
+  const cell = `table.calc-summary td[data-region="${region}"][data-benefit="${benefit}"]`;
+  await page
+    .waitForFunction(
+      (wanted) => {
+        const root = document.getElementById("calculator");
+        if (root.dataset.runtime === "failed") return true;
+        if (root.dataset.resultFor === undefined) return false;
+        const shown = Object.fromEntries(new URLSearchParams(root.dataset.resultFor));
+        return JSON.stringify(Object.entries(shown).sort()) === JSON.stringify(Object.entries(wanted).sort());
+      },
+      { timeout: START_TIMEOUT_MS, polling: 200 },
+      expected,
+    )
+    .catch((error) => report.errors.push(String(error)));
+  report.seconds_to_result = (Date.now() - started) / 1000;
+  report.runtime = await page.$eval("#calc-runtime", (box) => box.textContent.trim());
+  report.cell = await page.$eval(cell, (node) => node.innerText).catch(() => null);
+}
+
+/* The stock loader from vendor/pyodide, as a plain page would use it. */
+async function stockPyodide(page, siteURL) {
+  await page.goto(siteURL + "index.html");
+  await page.addScriptTag({ url: siteURL + "vendor/pyodide/pyodide.js" });
+  return page.evaluate(
+    (timeout) =>
+      Promise.race([
+        loadPyodide({ indexURL: new URL("vendor/pyodide/", location.href).href }).then(
+          (pyodide) => "loaded Python " + pyodide.runPython("import sys; sys.version"),
+          (error) => "failed: " + String((error && error.message) || error),
+        ),
+        new Promise((resolve) => setTimeout(() => resolve("no answer"), timeout)),
+      ]),
+    STOCK_LOAD_TIMEOUT_MS,
+  );
+}
+
+async function main() {
+  const job = JSON.parse(await readFile(process.argv[2], "utf8"));
+  const siteURL = pathToFileURL(job.site).href + "/";
+  const browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: job.firefox,
+    headless: true,
+    // puppeteer sets this to false (every local file may read every other); Firefox's own default
+    // is true, and the copy must work under it.
+    extraPrefsFirefox: { "security.fileuri.strict_origin_policy": job.strict_origin_policy },
+  });
+  const report = { requests: [], errors: [] };
+  try {
+    report.browser = await browser.version();
+    const page = await browser.newPage();
+    // Desktop width: on narrow screens the search box hides behind an icon.
+    await page.setViewport({ width: 1280, height: 900 });
+    page.on("request", (request) => report.requests.push(request.url()));
+    page.on("pageerror", (error) => report.errors.push(String(error)));
+
+    await page.goto(siteURL + "index.html");
+    if (job.search) report.search_results = await searchResults(page, job.search.query);
+    if (job.calculation) await calculate(page, siteURL, job.calculation, report);
+
+    // Last, on a page of its own, as these are meant to fail (and report errors of their own).
+    const probe = await browser.newPage();
+    await probe.goto(siteURL + "index.html");
+    // Under the strict policy a page opened from disk may not read the files beside it.
+    report.file_fetch_refused = await probe.evaluate(() =>
+      fetch("search/search_index.json").then(
+        () => false,
+        () => true,
+      ),
+    );
+    if (job.stock_pyodide) report.stock_pyodide = await stockPyodide(probe, siteURL);
+  } finally {
+    await browser.close();
+  }
+  process.stdout.write(JSON.stringify(report));
+}
+
+main().catch((error) => {
+  process.stderr.write(String((error && error.stack) || error) + "\n");
+  process.exit(1);
+});

@@ -1,0 +1,284 @@
+"""The built site opened from disk (file://, as from a USB stick) in real Chromium: links of every
+page, a page of each kind, navigation, search, downloads and the calculator with Pyodide, shared
+links included.
+
+Nothing may be asked for outside the site folder (only file:// under it, blob: and data:). The
+calculator must run from the embedded runtime (vendor/offline/), and a test proves that the stock
+Pyodide loader does fail from disk, so the embedded route cannot silently stop being needed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+from conftest import RequestLog
+from test_calculator_cases import CASES, GoldenCase
+from test_calculator_page import CalculatorPage, cell_problems, form_text
+from test_site_browser import SEARCHES
+
+from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
+
+# Golden cases computed from disk (several benefits, figures with decimals): the first opened as a
+# fresh shared link, the others by changing the link in the open page.
+DISK_CASE_IDS = (
+    "national_caesarean_adds_fifteen_days",
+    "delingha_basic_pension_plus_account",
+    "shaanxi_registered_poor_topped_up_to_ninety_percent",
+    "wage_below_sixty_percent_is_raised_to_the_floor",
+)
+DISK_CASES = [case for case in CASES if case.id in DISK_CASE_IDS]
+# The runtime files only the http route fetches; from disk they must come from the embedded scripts.
+STOCK_RUNTIME = (
+    "vendor/pyodide/pyodide.asm.wasm",
+    "vendor/pyodide/python_stdlib.zip",
+    "vendor/pyodide/pyodide.asm.mjs",
+)
+# A tab of the site's header and the page it opens.
+TABS = [("按主题", "topics/index.html"), ("按地区", "regions/index.html"), ("估算待遇", "calculator.html")]
+STOCK_LOAD_TIMEOUT_MS = 60_000
+
+
+def shared_fragment(household: dict[str, object]) -> str:
+    """The #fragment a shared link carries for a household (as the page writes it)."""
+    return "#" + "&".join(f"{key}={quote(form_text(value), safe=',')}" for key, value in household.items())
+
+
+def folder_uri(folder: Path) -> str:
+    return folder.as_uri() + "/"
+
+
+def embedded_scripts(site: Path) -> set[str]:
+    """The runtime's classic scripts for pages opened from disk, as paths under the site."""
+    return {f"{EMBEDDED_SCRIPT_FOLDER}/{path.name}" for path in (site / EMBEDDED_SCRIPT_FOLDER).glob("*.js")}
+
+
+class _References(HTMLParser):
+    """Every href/src in a page, and whether it has module scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.references: list[str] = []
+        self.module_scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("href", "src"):
+            if values.get(name):
+                self.references.append(str(values[name]))
+        if tag == "script" and values.get("type") == "module":
+            self.module_scripts += 1
+
+
+def site_pages(site: Path) -> list[Path]:
+    # 404.html is only ever served by a web server (for a missing path), never opened from disk.
+    return [page for page in sorted(site.rglob("*.html")) if page.name != "404.html"]
+
+
+@pytest.fixture(scope="module")
+def site_uri(built_site: Path) -> str:
+    return folder_uri(built_site)
+
+
+@pytest.fixture
+def disk_page(chromium: Any, site_uri: str) -> Iterator[tuple[Any, RequestLog, list[str]]]:
+    """A fresh page (own context) whose requests and script errors are logged."""
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requests = RequestLog(site_uri)
+    page.on("request", requests.record)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page, requests, errors
+    context.close()
+
+
+def test_every_link_and_script_of_every_page_points_at_a_file(built_site: Path) -> None:
+    """From disk a link to a folder shows a file listing, and module scripts are refused."""
+    problems = []
+    for page in site_pages(built_site):
+        parser = _References()
+        parser.feed(page.read_text(encoding="utf-8"))
+        if parser.module_scripts:
+            problems.append(f"{page.relative_to(built_site)}: <script type=module>")
+        for reference in parser.references:
+            parts = urlsplit(reference)
+            if parts.scheme in {"http", "https"} or reference.startswith("//"):
+                problems.append(f"{page.relative_to(built_site)} → {reference} (outside the site)")
+                continue
+            if parts.scheme or not parts.path:
+                continue  # data:, mailto:, or an anchor in the same page
+            target = page.parent / unquote(parts.path)
+            if not target.is_file():
+                problems.append(f"{page.relative_to(built_site)} → {reference} (not a file)")
+    assert problems == []
+
+
+def one_page_of_each_kind(site: Path) -> list[Path]:
+    """Every top-level page, and each folder's index plus one other page (one per template)."""
+    chosen: dict[object, Path] = {}
+    for page in site_pages(site):
+        kind = page.name if page.parent == site else (page.parent, page.name == "index.html")
+        chosen.setdefault(kind, page)
+    return sorted(chosen.values())
+
+
+@pytest.mark.browser
+def test_a_page_of_each_kind_opens_from_disk_without_errors_or_outside_requests(
+    disk_page: tuple[Any, RequestLog, list[str]], built_site: Path
+) -> None:
+    page, requests, errors = disk_page
+    pages = one_page_of_each_kind(built_site)
+    names = {str(path.relative_to(built_site)) for path in pages}
+    assert {"index.html", "calculator.html", "topics/index.html", "downloads/index.html"} <= names
+    assert any(name.startswith("sources/") and not name.endswith("index.html") for name in names)
+    without_heading = []
+    for path in pages:
+        page.goto(path.as_uri())
+        if not page.locator("article h1").first.is_visible():
+            without_heading.append(str(path.relative_to(built_site)))
+    assert without_heading == []
+    assert errors == []
+    assert requests.outside() == []
+
+
+@pytest.mark.browser
+def test_navigation_by_the_header_tabs_and_page_links_from_disk(
+    disk_page: tuple[Any, RequestLog, list[str]], site_uri: str
+) -> None:
+    page, requests, errors = disk_page
+    page.goto(site_uri + "index.html")
+    for label, target in TABS:
+        page.locator(".md-tabs__link", has_text=label).first.click()
+        assert page.url == site_uri + target
+        assert page.locator("h1").first.is_visible()
+        page.go_back()
+    # A link inside the content, then the previous/next footer link.
+    page.goto(site_uri + "regions/index.html")
+    page.locator("article a[href='beijing.html']").first.click()
+    assert page.url == site_uri + "regions/beijing.html"
+    page.locator(".md-footer__link--next").click()
+    assert page.url.startswith(site_uri) and page.url.endswith(".html")
+    assert errors == []
+    assert requests.outside() == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected"), SEARCHES[:2])
+def test_search_works_from_disk_and_its_results_open(
+    disk_page: tuple[Any, RequestLog, list[str]], site_uri: str, query: str, expected: str
+) -> None:
+    page, requests, errors = disk_page
+    page.goto(site_uri + "index.html")
+    page.click(".md-search__input")
+    # Chinese cannot be typed key by key here: set the value and fire the events material listens to;
+    # from disk the index comes from search/search_index.js and the worker runs in an iframe.
+    page.wait_for_function(
+        """query => {
+            const input = document.querySelector(".md-search__input");
+            input.value = query;
+            input.dispatchEvent(new Event("input", {bubbles: true}));
+            input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true}));
+            return document.querySelectorAll(".md-search-result__item").length > 0;
+        }""",
+        arg=query,
+        timeout=15_000,
+        polling=250,
+    )
+    links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+    pages = [link.split("?")[0].split("#")[0] for link in links]
+    assert site_uri + expected in pages, f"{query}: {pages}"
+    page.locator(f".md-search-result__link[href*='{expected}?']").first.click()
+    assert page.url.split("?")[0].split("#")[0] == site_uri + expected
+    assert errors == []
+    assert requests.outside() == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["policy_data.csv", "policy_data.json"])
+def test_downloads_from_disk_give_the_files_themselves(
+    disk_page: tuple[Any, RequestLog, list[str]], site_uri: str, built_site: Path, name: str
+) -> None:
+    """From disk Chromium ignores `download` on files it can show (JSON) and opens them instead."""
+    page, requests, errors = disk_page
+    expected = (built_site / "downloads" / name).read_bytes()
+    page.goto(site_uri + "downloads/index.html")
+    downloads: list[Any] = []
+    page.on("download", lambda download: downloads.append(download))
+    page.locator(f"a[href='{name}']").first.click()
+    for _ in range(100):
+        if downloads or page.url.endswith(name):
+            break
+        page.wait_for_timeout(100)
+    if downloads:
+        assert downloads[0].suggested_filename == name
+        assert Path(downloads[0].path()).read_bytes() == expected
+    else:
+        assert page.url == site_uri + "downloads/" + name, "the link neither downloaded nor opened the file"
+        assert json.loads(page.inner_text("body")) == json.loads(expected)
+    assert errors == []
+    assert requests.outside() == []
+
+
+@contextmanager
+def golden_cases_from_disk(chromium: Any, folder: Path, cases: list[GoldenCase]) -> Iterator[CalculatorPage]:
+    """Open the first case as a shared link from disk, then each further one by changing the link;
+    check every case's cell, then hand over the page (its requests and errors) for more checks."""
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    try:
+        calc = CalculatorPage.open(context, folder_uri(folder), shared_fragment(cases[0].household))
+        for number, case in enumerate(cases):
+            if number:
+                calc.page.evaluate("fragment => { location.hash = fragment; }", shared_fragment(case.household))
+            calc.wait_for_result(calc.expected_link(case.household))
+            for key, value in case.household.items():
+                if calc.fields[key]["type"] not in ("multi_choice", "date"):
+                    assert calc.control(key).input_value() == form_text(value), f"{case.id}: {key} not restored"
+            text = calc.cell(case.region, case.benefit)
+            assert cell_problems(case, text) == [], f"{case.id} ({case.source}): cell reads {text!r}"
+        yield calc
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_calculator_computes_golden_cases_from_shared_links_opened_from_disk(
+    chromium: Any, built_site: Path, site_uri: str
+) -> None:
+    assert len(DISK_CASES) == len(DISK_CASE_IDS), "a golden case named here no longer exists"
+    with golden_cases_from_disk(chromium, built_site, DISK_CASES) as calc:
+        assert calc.errors == []
+        assert calc.requests.outside() == []
+        asked = {unquote(url).removeprefix(unquote(site_uri)) for url in calc.requests.urls}
+    embedded = embedded_scripts(built_site)
+    assert len(embedded) == len(RUNTIME_FILES) + 1, "one script per runtime file, plus the wheel"
+    assert embedded <= asked, "the embedded runtime was not used"
+    assert not asked & set(STOCK_RUNTIME), "a page opened from disk asked for the stock runtime files"
+
+
+@pytest.mark.browser
+def test_stock_pyodide_loading_fails_from_disk(disk_page: tuple[Any, RequestLog, list[str]], site_uri: str) -> None:
+    """Why the embedded runtime exists: the stock loader cannot fetch or import its files from disk.
+
+    If this ever passes loading, browsers changed and the embedded route may no longer be needed.
+    """
+    page, _, _ = disk_page
+    page.goto(site_uri + "index.html")
+    page.add_script_tag(url=site_uri + "vendor/pyodide/pyodide.js")
+    outcome = page.evaluate(
+        """timeout => Promise.race([
+            loadPyodide({indexURL: new URL("vendor/pyodide/", location.href).href}).then(
+                (pyodide) => "loaded Python " + pyodide.runPython("import sys; sys.version"),
+                (error) => "failed: " + String(error && error.message || error),
+            ),
+            new Promise((resolve) => setTimeout(() => resolve("no answer"), timeout)),
+        ])""",
+        STOCK_LOAD_TIMEOUT_MS,
+    )
+    assert outcome.startswith("failed: "), outcome
