@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 from calculator.vocabulary import ASPECTS, DATE_BASES, DOCUMENT_KINDS, GROUPS, QUALIFIERS, TOPICS, UNITS
+from scripts.embed_runtime import RUNTIME_FILES
+from scripts.package_calculator import PACKAGED_DATA
 from scripts.policy_loader import (
     DEFAULT_DATA_DIR,
     DEFAULT_SEEDS_DIR,
@@ -33,19 +35,11 @@ DOCS = ROOT / "docs"
 BUILD = ROOT / "build"
 NODE_MODULES = ROOT / "node_modules"
 COMPILED_JSON = BUILD / "policy_data.json"
-PACKAGED_JSON = ROOT / "calculator" / "data" / "policy.json"
 VENDOR = DOCS / "vendor"
 
-# Only what a browser needs from the npm package (no d.ts, maps or Node entry points).
-PYODIDE_FILES = (
-    "pyodide.js",
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    "pyodide.asm.wasm",
-    "python_stdlib.zip",
-    "pyodide-lock.json",
-    "package.json",
-)
+# What the calculator worker loads (the same files are embedded for file://), plus the classic
+# loader that the benchmarks' bare-Pyodide page and the "stock Pyodide fails from disk" tests use.
+PYODIDE_FILES = (*RUNTIME_FILES, "pyodide.js")
 
 
 # npm file → path under docs/vendor/
@@ -60,12 +54,13 @@ def log(message: str) -> None:
 
 
 def compile_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path = DEFAULT_SEEDS_DIR) -> dict[str, object]:
+    """Validate once; write the compiled JSON for the build and for the calculator package."""
     policy = load_policy_data(data_dir, seeds_dir)
     if not seeds_dir.is_dir():
         log(f"note: source documents not found at {seeds_dir}; evidence was not checked")
     compiled = write_compiled(policy, COMPILED_JSON)
-    PACKAGED_JSON.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(COMPILED_JSON, PACKAGED_JSON)
+    PACKAGED_DATA.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(COMPILED_JSON, PACKAGED_DATA)
     return compiled
 
 
@@ -133,7 +128,7 @@ def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = T
         from scripts.render_calculator import render_calculator_page
 
         log("packaging the calculator wheel")
-        wheel = build_wheel(VENDOR / "calculator")
+        wheel = build_wheel(VENDOR / "calculator", compile_first=False)
         log("vendoring browser packages")
         vendor_browser_packages()
         log("embedding the Python runtime for pages opened from disk")

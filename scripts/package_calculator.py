@@ -27,9 +27,16 @@ def compile_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path = DEFAULT_SE
     return PACKAGED_DATA
 
 
-def build_wheel(out_dir: Path, *, data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path = DEFAULT_SEEDS_DIR) -> Path:
-    """Compile the data, build the wheel into `out_dir` and return its path."""
-    compile_data(data_dir, seeds_dir)
+def build_wheel(
+    out_dir: Path,
+    *,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    seeds_dir: Path = DEFAULT_SEEDS_DIR,
+    compile_first: bool = True,
+) -> Path:
+    """Build the wheel into `out_dir` and return its path (compiling the data first unless done)."""
+    if compile_first:
+        compile_data(data_dir, seeds_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob(WHEEL_PATTERN):
         old.unlink()

@@ -305,16 +305,16 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                             f"unknown document id '{base}'",
                         )
                     )
-            if document.source_file and sources is not None and sources.available:  # noqa: SIM102
-                if sources.text(document.source_file) is None:
-                    problems.append(
-                        Problem(
-                            region.file,
-                            region.line(("documents", doc_id, "source_file")),
-                            f"documents.{doc_id}.source_file",
-                            f"no file '{document.source_file}' in {sources.folder}",
-                        )
+            seeds_readable = sources is not None and sources.available
+            if document.source_file and seeds_readable and sources.text(document.source_file) is None:
+                problems.append(
+                    Problem(
+                        region.file,
+                        region.line(("documents", doc_id, "source_file")),
+                        f"documents.{doc_id}.source_file",
+                        f"no file '{document.source_file}' in {sources.folder}",
                     )
+                )
 
         seen_items: dict[str, int] = {}
         seen_parameters: dict[str, int] = {}
