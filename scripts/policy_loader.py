@@ -52,7 +52,11 @@ class PolicyDataError(Exception):
 # --- YAML reading: strings for dates, no duplicate keys, a line for every path -----------
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (much faster on many files); the pure-Python one otherwise.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that leaves dates as strings (they are parsed deliberately later)."""
 
 
@@ -234,7 +238,10 @@ def load_file(path: Path, display: str) -> tuple[LoadedRegion | None, list[Probl
 def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> list[Problem]:
     problems: list[Problem] = []
     regions = policy.regions
-    documents: dict[str, str] = {}
+    documents: dict[str, str] = {}  # document id -> the file that declares it
+    document_models = {
+        doc_id: document for region in regions.values() for doc_id, document in region.model.documents.items()
+    }
     for region in regions.values():
         for doc_id in region.model.documents:
             if doc_id in documents:
@@ -388,7 +395,7 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                         )
                     )
                     continue
-                document = _document(regions, reference.document)
+                document = document_models[reference.document]
                 if document.source_file and reference.evidence is None:
                     problems.append(
                         Problem(
@@ -427,13 +434,6 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
 
 def _param_ids(region: LoadedRegion) -> Iterable[tuple[str, int, str, Parameter, Loc]]:
     return region.parameters()
-
-
-def _document(regions: dict[str, LoadedRegion], doc_id: str) -> Any:
-    for region in regions.values():
-        if doc_id in region.model.documents:
-            return region.model.documents[doc_id]
-    raise KeyError(doc_id)
 
 
 def load_policy_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None = DEFAULT_SEEDS_DIR) -> PolicyData:

@@ -18,6 +18,7 @@ Stored values become text only through calculator.vocabulary (`format_value`, `f
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import posixpath
@@ -432,13 +433,17 @@ class SiteData:
 
     def figures_citing(self, document_id: str) -> list[tuple[str, str, dict[str, Any], Entry]]:
         """(region, parameter id, parameter, entry) for every dated value that cites the document."""
-        found = []
+        return self._figures_by_document.get(document_id, [])
+
+    @functools.cached_property
+    def _figures_by_document(self) -> dict[str, list[tuple[str, str, dict[str, Any], Entry]]]:
+        # One pass over all values: asking each document in turn would grow with documents × values.
+        index: dict[str, list[tuple[str, str, dict[str, Any], Entry]]] = {}
         for region_id, params in self.parameters.items():
             for pid, parameter in params.items():
                 for entry in entries_of(parameter):
-                    if entry.citation.document == document_id:
-                        found.append((region_id, pid, parameter, entry))
-        return found
+                    index.setdefault(entry.citation.document, []).append((region_id, pid, parameter, entry))
+        return index
 
     def document_date_range(self) -> tuple[str, str]:
         dates = sorted(str(doc["issued"]) for doc in self.documents.values())
