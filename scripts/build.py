@@ -112,6 +112,21 @@ def run_mkdocs(site_dir: Path) -> None:
     subprocess.run(command, cwd=ROOT, check=True)
 
 
+def compact_search_index(site_dir: Path) -> None:
+    """Rewrite the search index as plain UTF-8: mkdocs-material writes every Chinese character as a
+    six-byte \\uXXXX escape, which doubles what every page downloads."""
+    index_json = site_dir / "search" / "search_index.json"
+    if not index_json.is_file():
+        return
+    index = json.loads(index_json.read_text(encoding="utf-8"))
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    index_json.write_text(text, encoding="utf-8")
+    # The offline plugin's copy, loaded with <script> from file:// pages.
+    index_js = index_json.with_suffix(".js")
+    if index_js.is_file():
+        index_js.write_text(f"var __index = {text}", encoding="utf-8")
+
+
 def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = True) -> dict[str, object]:
     started = time.perf_counter()
     log("validating and compiling policy_data/")
@@ -142,6 +157,7 @@ def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = T
     if with_mkdocs:
         log(f"mkdocs build → {site_dir}")
         run_mkdocs(site_dir)
+        compact_search_index(site_dir)
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

@@ -156,15 +156,15 @@ def test_navigation_by_the_header_tabs_and_page_links_from_disk(
     page.goto(site_uri + "index.html")
     for label, target in TABS:
         page.locator(".md-tabs__link", has_text=label).first.click()
-        assert page.url == site_uri + target
+        page.wait_for_url(site_uri + target)
         assert page.locator("h1").first.is_visible()
         page.go_back()
     # A link inside the content, then the previous/next footer link.
     page.goto(site_uri + "regions/index.html")
     page.locator("article a[href='beijing.html']").first.click()
-    assert page.url == site_uri + "regions/beijing.html"
+    page.wait_for_url(site_uri + "regions/beijing.html")
     page.locator(".md-footer__link--next").click()
-    assert page.url.startswith(site_uri) and page.url.endswith(".html")
+    page.wait_for_url(lambda url: url.startswith(site_uri) and url.endswith(".html") and "beijing" not in url)
     assert errors == []
     assert requests.outside() == []
 
@@ -195,7 +195,7 @@ def test_search_works_from_disk_and_its_results_open(
     pages = [link.split("?")[0].split("#")[0] for link in links]
     assert site_uri + expected in pages, f"{query}: {pages}"
     page.locator(f".md-search-result__link[href*='{expected}?']").first.click()
-    assert page.url.split("?")[0].split("#")[0] == site_uri + expected
+    page.wait_for_url(lambda url: url.split("?")[0].split("#")[0] == site_uri + expected)
     assert errors == []
     assert requests.outside() == []
 
