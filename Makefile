@@ -44,6 +44,10 @@ lint: setup
 test: setup browsers lint
 	$(PY) -m pytest
 
+# Every benchmark (about 10 minutes on 2 cores), then the page docs/benchmarks.md; see benchmarks/run_all.py.
+bench: setup browsers
+	$(PY) -m benchmarks.run_all
+
 clean:
-	rm -rf build dist site calculator/data docs/generated docs/index.md docs/calculator.md docs/benchmarks.md \
+	rm -rf build dist site calculator/data docs/generated docs/index.md docs/calculator.md \
 	  docs/topics docs/regions docs/sources docs/downloads docs/vendor

@@ -6,7 +6,8 @@ CPython: `timeit` of calculator.api.calculate_json (the same JSON boundary the p
 of N runs with the data already loaded. Pyodide: the same request N times inside the pinned npm
 package under Node (tests/pyodide/run_cases.mjs, the golden-case runner), from the wheel the site
 ships; the first call (which also reads the data) is reported separately as the cold call.
-Prints both and their ratio; writes build/benchmarks/engine.json. Never part of the tests.
+Prints both and their ratio; writes build/benchmarks/engine.json (or into --output-dir). Never part of
+the tests. Run inside a scratch copy of the project (benchmarks.run_all does) it builds that copy's wheel.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ import timeit
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import RESULTS_DIR, write_result
+
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests" / "pyodide" / "run_cases.mjs"
-OUTPUT = ROOT / "build" / "benchmarks" / "engine.json"
 
 # Every benefit, with the figures the sources leave open supplied, so each chain runs to the end.
 HOUSEHOLD: dict[str, Any] = {
@@ -86,6 +88,7 @@ def pyodide_timings(request: dict[str, Any], runs: int) -> tuple[list[float], st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=51, help="timed runs on each side (median reported)")
+    parser.add_argument("--output-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     request = {"household": HOUSEHOLD}
     request_text = json.dumps(request, ensure_ascii=False)
@@ -119,13 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         },
         "ratio_pyodide_to_cpython": round(pyodide_median / cpython_median, 2),
     }
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    target = write_result("engine", result, args.output_dir)
     print(f"one household × {regions} regions ({benefits} benefit results), median of {args.runs} runs")
     print(f"  CPython {platform.python_version():<10} {cpython_median:8.2f} ms")
     print(f"  {pyodide_name:<27} {pyodide_median:8.2f} ms   (first call, data load included: {cold:.1f} ms)")
     print(f"  ratio Pyodide / CPython   {result['ratio_pyodide_to_cpython']:8.2f}×")
-    print(f"written to {OUTPUT.relative_to(ROOT)}")
+    print(f"written to {target}")
     return 0
 
 

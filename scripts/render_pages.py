@@ -56,6 +56,8 @@ DOWNLOAD_CSV = "policy_data.csv"
 # The calculator page (估算待遇) is written by its own build step; when it exists the
 # navigation and the home page link to it.
 CALCULATOR_PAGE = "calculator.md"
+# Written by benchmarks/ (make bench) with the measured figures; listed when present.
+BENCHMARKS_PAGE = "benchmarks.md"
 
 # The CSV's columns and what each means (the downloads page lists them).
 CSV_COLUMNS = {
@@ -240,20 +242,20 @@ class Footnotes:
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
         self.numbers: dict[Citation, int] = {}
-        self.regions: dict[Citation, list[str]] = {}
+        # Regions per citation in first-use order (a dict as an ordered set: a national document cited
+        # in every region's column made a list's membership test grow with the square of the regions).
+        self.regions: dict[Citation, dict[str, None]] = {}
 
     def number(self, citation: Citation, region: str) -> int:
         number = self.numbers.setdefault(citation, len(self.numbers) + 1)
-        used_by = self.regions.setdefault(citation, [])
-        if region not in used_by:
-            used_by.append(region)
+        self.regions.setdefault(citation, {})[region] = None
         return number
 
     def anchor(self, number: int) -> str:
         return f"{self.prefix}-{number}"
 
     def listed(self) -> list[tuple[int, Citation, list[str]]]:
-        return [(number, citation, self.regions[citation]) for citation, number in self.numbers.items()]
+        return [(number, citation, list(self.regions[citation])) for citation, number in self.numbers.items()]
 
 
 @dataclass
@@ -329,10 +331,16 @@ class SiteData:
 
     def first_definition(self, parameter_id: str) -> dict[str, Any]:
         """The parameter as the first region in order (national first) defines it."""
+        return self._first_definitions[parameter_id]
+
+    @functools.cached_property
+    def _first_definitions(self) -> dict[str, dict[str, Any]]:
+        # Asked for every cell of every topic table: scanning the regions each time grew with rows × regions².
+        first: dict[str, dict[str, Any]] = {}
         for params in self.parameters.values():
-            if parameter_id in params:
-                return params[parameter_id]
-        raise KeyError(parameter_id)
+            for parameter_id, parameter in params.items():
+                first.setdefault(parameter_id, parameter)
+        return first
 
     def topic_of(self, parameter_id: str) -> str:
         return str(self.first_definition(parameter_id)["topic"])
@@ -411,15 +419,37 @@ class SiteData:
         return tables
 
     def region_items(self, region_id: str, topic: str | None = None) -> list[dict[str, Any]]:
-        return [
-            item for item in self.items if item["region"] == region_id and (topic is None or item["topic"] == topic)
-        ]
+        return [item for item in self._items_by_region.get(region_id, []) if topic is None or item["topic"] == topic]
 
     def documents_of_region(self, region_id: str) -> list[str]:
-        return [doc_id for doc_id, doc in self.documents.items() if doc["region"] == region_id]
+        return list(self._documents_by_region.get(region_id, []))
 
     def documents_based_on(self, document_id: str) -> list[str]:
-        return [doc_id for doc_id, doc in self.documents.items() if document_id in doc.get("based_on", [])]
+        return list(self._documents_based_on.get(document_id, {}))
+
+    # Each page asks these of one region or document; scanning all items or documents per question
+    # made the pages as a whole grow with the square of the regions.
+    @functools.cached_property
+    def _items_by_region(self) -> dict[str, list[dict[str, Any]]]:
+        index: dict[str, list[dict[str, Any]]] = {}
+        for item in self.items:
+            index.setdefault(item["region"], []).append(item)
+        return index
+
+    @functools.cached_property
+    def _documents_by_region(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for doc_id, doc in self.documents.items():
+            index.setdefault(doc["region"], []).append(doc_id)
+        return index
+
+    @functools.cached_property
+    def _documents_based_on(self) -> dict[str, dict[str, None]]:
+        index: dict[str, dict[str, None]] = {}
+        for doc_id, doc in self.documents.items():
+            for base in doc.get("based_on", []):
+                index.setdefault(base, {})[doc_id] = None
+        return index
 
     def region_documents(self, region_id: str) -> list[str]:
         """Documents the region registers, then any other document its figures cite."""
@@ -553,6 +583,8 @@ def navigation(data: SiteData, docs_dir: Path) -> list[Any]:
         {"术语表": "glossary.md"},
         {"数据维护说明": "data-guide.md"},
     ]
+    if (docs_dir / BENCHMARKS_PAGE).is_file():
+        nav.append({"性能测量": BENCHMARKS_PAGE})
     return nav
 
 

@@ -1,0 +1,382 @@
+"""The generated page docs/benchmarks.md (性能测量): every figure next to its goal, then the details,
+the machine and the versions. Reads the JSON results in build/benchmarks/ (run_all writes them).
+
+    python -m benchmarks.page [--results-dir DIR] [--output docs/benchmarks.md]
+
+A benchmark without a result shows as 未测量; the page never invents a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from benchmarks.common import RESULTS_DIR, ROOT, read_result
+from benchmarks.goals import GOALS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PAGE = ROOT / "docs" / "benchmarks.md"
+BENCHMARKS = ("machine", "first_result", "recalculation", "engine", "build_scaling", "weight", "lighthouse")
+NOT_MEASURED = "未测量"
+PAGE_TYPES = {
+    "home": "首页",
+    "topic": "主题页",
+    "region": "地区页",
+    "source": "来源文件页",
+    "downloads": "下载页",
+    "other": "其他页面",
+    "calculator": "估算待遇（计算器）",
+}
+CATEGORY_NAMES = {"performance": "性能", "accessibility": "无障碍", "best-practices": "最佳做法"}
+STAGE_NAMES = {"validate": "校验", "compile": "编译", "render": "生成页面", "mkdocs": "mkdocs"}
+# Lighthouse's checks in Chinese; an unlisted one shows by its id.
+AUDIT_NAMES = {
+    "first-contentful-paint": "首次内容绘制",
+    "largest-contentful-paint": "最大内容绘制",
+    "speed-index": "速度指数",
+    "total-blocking-time": "总阻塞时间",
+    "interactive": "可交互时间",
+    "max-potential-fid": "最长输入延迟",
+    "mainthread-work-breakdown": "主线程工作量",
+    "bootup-time": "脚本执行时间",
+    "dom-size": "页面元素数量",
+    "target-size": "触控目标太小或太近",
+    "color-contrast": "颜色对比度",
+    "uses-text-compression": "未压缩文本",
+    "unused-css-rules": "未使用的 CSS",
+    "unused-javascript": "未使用的 JavaScript",
+    "unminified-css": "未精简的 CSS",
+    "unminified-javascript": "未精简的 JavaScript",
+    "legacy-javascript": "旧式 JavaScript",
+    "uses-long-cache-ttl": "缓存时间短",
+    "total-byte-weight": "下载总量大",
+    "render-blocking-resources": "阻塞渲染的文件",
+}
+# Lighthouse's English figures, said in Chinese (anything else is left out rather than shown in English).
+AUDIT_VALUES = (
+    (r"^([\d.,]+)\s*(ms|s)$", r"\1 \2"),
+    (r"^Potential savings of ([\d.,]+)\s*KiB$", r"可节省 \1 KiB"),
+    (r"^Total size was ([\d.,]+)\s*KiB$", r"共 \1 KiB"),
+    (r"^([\d,]+) resources? found$", r"\1 个文件"),
+    (r"^([\d,]+) elements?$", r"\1 个元素"),
+)
+
+
+# --- how figures are written ---------------------------------------------------------------------
+
+
+def ms(value: float | None) -> str:
+    if value is None:
+        return NOT_MEASURED
+    if value >= 1000:
+        return f"{value / 1000:.2f} 秒"
+    return f"{value:.1f} 毫秒" if value < 100 else f"{value:.0f} 毫秒"
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return NOT_MEASURED
+    if value >= 120:
+        minutes, rest = divmod(round(value), 60)
+        return f"{minutes} 分 {rest} 秒"
+    return f"{value:.2f} 秒" if value < 10 else f"{value:.1f} 秒"
+
+
+def size(kb: float | None) -> str:
+    if kb is None:
+        return NOT_MEASURED
+    for unit, scale in (("GB", 1024 * 1024), ("MB", 1024)):
+        if kb >= scale:
+            value = kb / scale
+            return (
+                f"{value:.2f} {unit}" if value < 10 else f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
+            )
+    return f"{kb:.0f} KB"
+
+
+def megabytes(mb: float | None) -> str:
+    return NOT_MEASURED if mb is None else size(mb * 1024)
+
+
+def times(value: float | None) -> str:
+    return NOT_MEASURED if value is None else f"{value:.2f} 倍"
+
+
+def audit(entry: dict[str, Any]) -> str:
+    """`id`（名称，数值） for one failing Lighthouse check."""
+    value = (entry.get("value") or "").replace("\xa0", " ").strip()
+    said = ""
+    for pattern, replacement in AUDIT_VALUES:
+        if re.match(pattern, value):
+            said = re.sub(pattern, replacement, value)
+            break
+    details = "，".join(part for part in (AUDIT_NAMES.get(entry["id"], ""), said) if part)
+    return f"`{entry['id']}`" + (f"（{details}）" if details else "")
+
+
+def short_error(text: str) -> str:
+    """A browser error without the temporary folder it names."""
+    return re.sub(r"file://\S*/site/", "file://…/", text)
+
+
+def verdict(met: bool | None) -> str:
+    if met is None:
+        return NOT_MEASURED
+    return "达到" if met else "**未达到**"
+
+
+# --- the summary: one row per goal ---------------------------------------------------------------
+
+
+def summary_rows(results: dict[str, Any]) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    first = results.get("first_result")
+    goal = GOALS["first_result"]
+    if first:
+        bare = first["http"]["bare_pyodide_ms"]["median"]
+        for route, label in (("http", "http 网站"), ("file", "本机文件 file://")):
+            figures = first[route]
+            rows.append(
+                {
+                    "title": f"{goal.title}（{label}）",
+                    "result": f"{times(figures['ratio'])}（{ms(figures['calculator_first_result_ms']['median'])}"
+                    f" 对 {ms(bare)}）",
+                    "goal": goal.text,
+                    "verdict": verdict(first["goal_met"][route]),
+                }
+            )
+    else:
+        rows.append({"title": goal.title, "result": NOT_MEASURED, "goal": goal.text, "verdict": verdict(None)})
+
+    recalculation = results.get("recalculation")
+    goal = GOALS["recalculation"]
+    rows.append(
+        {
+            "title": goal.title,
+            "result": ms(recalculation["results_ms"]["median"]) if recalculation else NOT_MEASURED,
+            "goal": goal.text,
+            "verdict": verdict(recalculation["goal_met"] if recalculation else None),
+        }
+    )
+
+    engine = results.get("engine")
+    rows.append(
+        {
+            "title": "计算引擎：一户人家、全部待遇、全部地区，Pyodide 与 CPython 用时之比",
+            "result": (
+                f"{times(engine['ratio_pyodide_to_cpython'])}（{ms(engine['pyodide']['median_ms'])}"
+                f" 对 {ms(engine['cpython']['median_ms'])}）"
+                if engine
+                else NOT_MEASURED
+            ),
+            "goal": "（只记录，不设目标）",
+            "verdict": "—",
+        }
+    )
+
+    scaling = results.get("build_scaling")
+    goal = GOALS["build_scaling"]
+    if scaling and scaling.get("ratio") is not None:
+        rows.append(
+            {
+                "title": goal.title,
+                "result": scaling_ratio_text(scaling),
+                "goal": goal.text,
+                "verdict": verdict(scaling["goal_met"]) + ("（推算）" if scaling["ratio_estimated"] else ""),
+            }
+        )
+    else:
+        rows.append({"title": goal.title, "result": NOT_MEASURED, "goal": goal.text, "verdict": verdict(None)})
+
+    weight = results.get("weight")
+    goal = GOALS["weight"]
+    if weight:
+        content = [page for page in weight["http"]["pages"] if page["type"] != "calculator"]
+        heaviest = max(content, key=lambda page: page["kb"])
+        heaviest_gzip = max(content, key=lambda page: page["gzip_kb"])
+        rows.append(
+            {
+                "title": f"{goal.title}（本地服务器，不压缩）",
+                "result": f"最重 {size(heaviest['kb'])}（`{heaviest['path']}`），"
+                f"{len(weight['over_limit'])}/{len(content)} 个页面超过",
+                "goal": goal.text,
+                "verdict": verdict(weight["goal_met"]["as_served"]),
+            }
+        )
+        rows.append(
+            {
+                "title": f"{goal.title}（按 gzip 压缩计算）",
+                "result": f"最重 {size(heaviest_gzip['gzip_kb'])}（`{heaviest_gzip['path']}`），"
+                f"{len(weight['over_limit_gzip'])}/{len(content)} 个页面超过",
+                "goal": goal.text,
+                "verdict": verdict(weight["goal_met"]["gzip"]),
+            }
+        )
+    else:
+        rows.append({"title": goal.title, "result": NOT_MEASURED, "goal": goal.text, "verdict": verdict(None)})
+
+    lighthouse = results.get("lighthouse")
+    goal = GOALS["lighthouse"]
+    if lighthouse:
+        for server, label in (("plain", "不压缩"), ("gzip", "gzip 压缩")):
+            scores = [
+                f"`{page}` " + "/".join(str(value) for value in lighthouse[server][page]["scores"].values())
+                for page in lighthouse["content_pages"]
+                if page in lighthouse.get(server, {})
+            ]
+            if not scores:
+                continue
+            rows.append(
+                {
+                    "title": f"{goal.title}（{label}）",
+                    "result": "；".join(scores),
+                    "goal": goal.text,
+                    "verdict": verdict(lighthouse["goal_met"].get(server)),
+                }
+            )
+    else:
+        rows.append({"title": goal.title, "result": NOT_MEASURED, "goal": goal.text, "verdict": verdict(None)})
+    return rows
+
+
+# --- the detail sections ---------------------------------------------------------------------------
+
+
+def scaling_ratio_text(scaling: dict[str, Any]) -> str:
+    if scaling.get("ratio_at_least"):
+        return "至少 " + times(scaling["ratio"]) + "（较大的规模在时间预算内没有运行完）"
+    if scaling["ratio_estimated"]:
+        return times(scaling["ratio"]) + "（至少一种规模未在时间预算内运行，由已测规模按增长指数推算）"
+    return times(scaling["ratio"])
+
+
+def scaling_rows(scaling: dict[str, Any]) -> list[dict[str, str]]:
+    rows = []
+    for item in [scaling["real"], *scaling["synthetic"]]:
+        mkdocs = item.get("mkdocs")
+        rows.append(
+            {
+                "data": "真实数据" if item["data"] == "real" else "合成数据",
+                "regions": str(item["regions"]),
+                "documents": str(item["documents"]),
+                "validate": seconds(item["seconds"]["validate"]),
+                "compile": seconds(item["seconds"]["compile"]),
+                "render": seconds(item["seconds"]["render"]),
+                "python": seconds(item["python_seconds"]),
+                "python_peak": megabytes(item["peak_rss_mb"]),
+                "mkdocs": seconds(mkdocs["seconds"]) if mkdocs else "未运行",
+                "mkdocs_peak": megabytes(mkdocs["peak_rss_mb"]) if mkdocs else "—",
+                "site": megabytes(mkdocs["site_mb"]) if mkdocs else "—",
+                "largest": f"{size(mkdocs['largest_page_kb'])}" if mkdocs else "—",
+                "search_index": size(mkdocs["search_index_kb"]) if mkdocs and mkdocs["search_index_kb"] else "—",
+            }
+        )
+    return rows
+
+
+def skipped_notes(scaling: dict[str, Any]) -> list[str]:
+    notes = []
+    for item in scaling["skipped"]:
+        stage = "Python 各阶段" if item["stage"] == "python" else "mkdocs"
+        if "stopped_after_seconds" in item:
+            notes.append(
+                f"{item['regions']} 个地区的 {stage}：超出时间预算，运行 {item['stopped_after_seconds']} 秒后停止。"
+            )
+        else:
+            notes.append(
+                f"{item['regions']} 个地区的 {stage}：按已测规模推算约需 {seconds(item['predicted_seconds'])}，"
+                "超出本次测量的时间预算，未运行。"
+            )
+    return notes
+
+
+def render_page(results: dict[str, Any]) -> str:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        scaling_ratio=scaling_ratio_text,
+        ms=ms,
+        seconds=seconds,
+        size=size,
+        megabytes=megabytes,
+        times=times,
+        verdict=verdict,
+        audit=audit,
+        short_error=short_error,
+    )
+    scaling = results.get("build_scaling")
+    stored = [results.get(name) for name in BENCHMARKS]
+    measured_at = sorted(result["measured_at"] for result in stored if result and "measured_at" in result)
+    return env.get_template("benchmarks.md.j2").render(
+        results=results,
+        goals=GOALS,
+        summary=summary_rows(results),
+        scaling_rows=scaling_rows(scaling) if scaling else [],
+        skipped=skipped_notes(scaling) if scaling else [],
+        measured_from=measured_at[0][:16].replace("T", " ") if measured_at else None,
+        measured_to=measured_at[-1][:16].replace("T", " ") if measured_at else None,
+        page_types=PAGE_TYPES,
+        category_names=CATEGORY_NAMES,
+        stage_names=STAGE_NAMES,
+        not_measured=NOT_MEASURED,
+    )
+
+
+def navigation_lists_page(compiled_json: Path) -> bool:
+    """Whether the site's generated navigation lists benchmarks.md when the page exists. mkdocs
+    --strict stops on a page that is not in the navigation, so run_all writes docs/benchmarks.md
+    only when it is (scripts/render_pages.py decides the navigation, from the compiled data)."""
+    from scripts.render_pages import SiteData, navigation
+
+    compiled = json.loads(compiled_json.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="nav-check-") as folder:
+        docs = Path(folder)
+        (docs / PAGE.name).write_text("# 性能测量\n", encoding="utf-8")
+        nav = navigation(SiteData(compiled), docs)
+
+    def listed(entry: Any) -> bool:
+        if isinstance(entry, str):
+            return entry == PAGE.name
+        if isinstance(entry, dict):
+            return any(listed(value) for value in entry.values())
+        if isinstance(entry, list):
+            return any(listed(value) for value in entry)
+        return False
+
+    return listed(nav)
+
+
+def load_results(results_dir: Path = RESULTS_DIR) -> dict[str, Any]:
+    return {name: read_result(name, results_dir) for name in BENCHMARKS}
+
+
+def write_page(results_dir: Path = RESULTS_DIR, target: Path = PAGE) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_page(load_results(results_dir)), encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--output", type=Path, default=PAGE)
+    args = parser.parse_args(argv)
+    print(f"written to {write_page(args.results_dir, args.output)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Every benchmark, then the page: `python -m benchmarks.run_all` (or `make bench`).
+
+    python -m benchmarks.run_all [--quick] [--budget 570] [--keep DIR]
+
+1. builds a scratch copy of the working tree (`python -m scripts.build`, timed: the full build);
+2. on that site: first result, recalculation, weight, Lighthouse (headless Chromium);
+3. in that copy: the engine, CPython against Pyodide;
+4. build scaling with synthetic data, in whatever time is left of `--budget` (sizes that would not
+   finish in it are skipped and their time predicted from the smaller ones);
+5. writes the results to build/benchmarks/*.json and the page docs/benchmarks.md (git-ignored),
+   or build/benchmarks/benchmarks.md while the site's navigation does not list the page (a page
+   missing from the navigation stops `mkdocs build --strict`).
+
+A benchmark that fails is reported and left out (the page says 未测量); the command then exits 1.
+`--quick` runs everything in a tiny mode (one run each, a few synthetic regions) to check the
+machinery, not to measure. Nothing here touches the checkout but build/benchmarks/ and the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks import build_scaling, first_result, lighthouse, page, recalculation, weight
+from benchmarks.common import (
+    RESULTS_DIR,
+    build_site,
+    log,
+    machine,
+    project_env,
+    run_measured,
+    scratch_project,
+    write_result,
+)
+
+# Whole run on the 2-core reference machine: the issue asks for under 10 minutes.
+DEFAULT_BUDGET_SECONDS = 570
+# Never give the scaling benchmark less than this, even when the browser part ran long.
+MIN_SCALING_SECONDS = 60
+
+
+def settings(quick: bool) -> dict[str, Any]:
+    if quick:
+        return {
+            "first_result_runs": 1,
+            "recalculation_changes": 3,
+            "engine_runs": 3,
+            "lighthouse_pages": ["index.html"],
+            "lighthouse_runs": 1,
+            "lighthouse_servers": ("plain",),
+            "scaling_sizes": [3],
+            "scaling_mkdocs_up_to": 3,
+            "scaling_repeat": 1,
+        }
+    return {
+        "first_result_runs": 7,
+        "recalculation_changes": 30,
+        "engine_runs": 51,
+        "lighthouse_pages": [*lighthouse.CONTENT_PAGES, lighthouse.CALCULATOR_PAGE],
+        "lighthouse_runs": 3,
+        "lighthouse_servers": tuple(lighthouse.SERVERS),
+        "scaling_sizes": list(build_scaling.DEFAULT_SIZES),
+        "scaling_mkdocs_up_to": 300,
+        "scaling_repeat": 3,
+    }
+
+
+def run_engine(project: Path, runs: int, results_dir: Path) -> None:
+    """benchmarks/engine.py inside the scratch copy (it builds that copy's wheel)."""
+    command = [sys.executable, "-m", "benchmarks.engine", "--runs", str(runs), "--output-dir", str(results_dir)]
+    run_measured(command, project, project_env(project))
+
+
+def run_all(
+    *,
+    quick: bool = False,
+    budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+    results_dir: Path = RESULTS_DIR,
+    page_path: Path = page.PAGE,
+    keep: Path | None = None,
+) -> list[str]:
+    """Run everything; returns the names of the benchmarks that failed (the page is written anyway)."""
+    started = time.monotonic()
+    chosen = settings(quick)
+    failed: list[str] = []
+    for name in page.BENCHMARKS:
+        (results_dir / f"{name}.json").unlink(missing_ok=True)
+    environment = machine()
+    environment["load_start"] = round(os.getloadavg()[0], 2)
+
+    def attempt(name: str, job: Callable[[], dict[str, Any] | None]) -> None:
+        log(f"── {name}")
+        try:
+            result = job()
+        except Exception:
+            traceback.print_exc()
+            log(f"{name} failed; it is left off the page")
+            failed.append(name)
+            return
+        if result is not None:
+            write_result(name, result, results_dir)
+
+    full_build: dict[str, Any] | None = None
+    with scratch_project(keep) as project:
+        site = project.parent / "site"
+        log("building the scratch copy")
+        built = build_site(project, site)
+        full_build = build_scaling.full_build_figures([built], build_scaling.site_figures(site))
+        if page_path == page.PAGE and not page.navigation_lists_page(project / "build" / "policy_data.json"):
+            page_path = results_dir / page.PAGE.name
+            log(
+                f"the site's navigation does not list {page.PAGE.name} (scripts/render_pages.py), and mkdocs "
+                f"--strict stops on a page missing from it: the page goes to {page_path} instead"
+            )
+        attempt("first_result", lambda: first_result.measure(site, chosen["first_result_runs"]))
+        attempt("recalculation", lambda: recalculation.measure(site, chosen["recalculation_changes"]))
+        attempt("weight", lambda: weight.measure(site, project, quick=quick))
+        attempt(
+            "lighthouse",
+            lambda: lighthouse.measure(
+                site, chosen["lighthouse_pages"], chosen["lighthouse_runs"], servers=chosen["lighthouse_servers"]
+            ),
+        )
+        attempt("engine", lambda: run_engine(project, chosen["engine_runs"], results_dir))
+    left = max(MIN_SCALING_SECONDS, budget_seconds - (time.monotonic() - started))
+    attempt(
+        "build_scaling",
+        lambda: build_scaling.measure(
+            chosen["scaling_sizes"],
+            mkdocs_up_to=chosen["scaling_mkdocs_up_to"],
+            repeat=chosen["scaling_repeat"],
+            budget_seconds=left,
+            full_build=full_build,
+        ),
+    )
+    environment["load_end"] = round(os.getloadavg()[0], 2)
+    environment["total_seconds"] = round(time.monotonic() - started, 1)
+    environment["quick"] = quick
+    write_result("machine", environment, results_dir)
+    target = page.write_page(results_dir, page_path)
+    log(f"page written to {target} after {environment['total_seconds']:.0f} s")
+    return failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny mode: checks the machinery, measures nothing")
+    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET_SECONDS, help="seconds for the whole run")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--page", type=Path, default=page.PAGE, help="where the generated page goes")
+    parser.add_argument("--keep", type=Path, help="build the scratch copy here and leave it (for inspection)")
+    args = parser.parse_args(argv)
+    failed = run_all(
+        quick=args.quick, budget_seconds=args.budget, results_dir=args.results_dir, page_path=args.page, keep=args.keep
+    )
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
