@@ -130,6 +130,40 @@ def test_differences_are_marked_among_the_regions_shown(browser_page: tuple[Any,
     assert row.locator(".badge-differs").is_hidden()
 
 
+def test_glossary_terms_explain_themselves_on_hover_focus_and_tap(browser_page: tuple[Any, Any], site_url: str) -> None:
+    page, _ = browser_page
+    page.goto(site_url + "topics/medical.html")
+    bubble = page.locator("#term-hint")
+    # Handles, not locators: a locator selecting abbr[title] would move on once the title moves out.
+    first = page.locator("table.matrix abbr[title]").nth(0).element_handle()
+    repeated = page.locator("table.matrix abbr[title]:not([tabindex])").nth(0).element_handle()
+    first_hint, repeated_hint = first.get_attribute("title"), repeated.get_attribute("title")
+    assert first_hint and repeated_hint
+
+    first.hover()
+    assert bubble.is_visible() and bubble.text_content() == first_hint
+    # The browser's own title tooltip would show beside the bubble: the explanation moved out of it.
+    assert first.get_attribute("title") is None and first.get_attribute("aria-describedby") == "term-hint"
+    page.mouse.move(1, 1)
+    assert bubble.is_hidden()
+
+    focusable = page.locator('.md-typeset abbr[title][tabindex="0"]').nth(1).element_handle()
+    focusable_hint = focusable.get_attribute("title")
+    page.keyboard.press("Tab")  # keyboard focus, as a keyboard user moves it
+    focusable.focus()
+    assert bubble.is_visible() and bubble.text_content() == focusable_hint
+    page.keyboard.press("Escape")
+    assert bubble.is_hidden()
+
+    # A tap on a repetition (not in the tab order) shows its hint until the next tap elsewhere.
+    repeated.click()
+    assert bubble.is_visible() and bubble.text_content() == repeated_hint
+    page.mouse.move(1, 1)
+    assert bubble.is_visible()
+    page.locator("h1").click()
+    assert bubble.is_hidden()
+
+
 def test_copy_link_puts_the_row_address_on_the_clipboard(clipboard_page: Any, site_url: str) -> None:
     page = clipboard_page
     page.goto(site_url + "topics/medical.html?regions=beijing,shaanxi")

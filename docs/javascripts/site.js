@@ -6,6 +6,10 @@
  *  - region picker: which regions a topic matrix shows lives in the URL (?regions=beijing,shaanxi)
  *    so a link can be sent; the page reads it back on load. Unknown ids in the URL are ignored.
  *  - copy-link buttons: copy the page URL with the row's anchor, and say 已复制.
+ *  - term hints: a glossary term (<abbr title>) explains itself in one shared bubble on hover,
+ *    keyboard focus or tap. One listener for the whole page: a topic table holds hundreds of
+ *    terms, and mounting a tooltip on each (the theme's content.tooltips) blocked the page for
+ *    half a second on a phone. Without this script the browser's own title tooltip remains.
  */
 (function () {
   "use strict";
@@ -74,7 +78,9 @@
     });
 
     picker.hidden = false;
-    show(chosenFromUrl());
+    // Without a choice in the URL the page is already as the build wrote it (every region shown,
+    // differences marked): touching every cell would only cost a phone a style recalculation.
+    if (new URLSearchParams(window.location.search).get(QUERY_KEY) !== null) show(chosenFromUrl());
   }
 
   /* A link to a row (topics/medical.html#medical.critical_illness.poor.threshold) should show
@@ -167,6 +173,88 @@
     });
   }
 
+  /* --- term hints ---------------------------------------------------------------------------- */
+
+  function setUpTermHints() {
+    var bubble = document.createElement("div");
+    bubble.className = "term-hint";
+    bubble.id = "term-hint";
+    bubble.setAttribute("role", "tooltip");
+    bubble.hidden = true;
+    document.body.appendChild(bubble);
+    var current = null;
+    var pinned = false;
+
+    function termOf(target) {
+      var term = target && target.closest ? target.closest(".md-typeset abbr[title], .md-typeset abbr[data-hint]") : null;
+      if (!term) return null;
+      // The explanation moves out of title, so the browser's own tooltip does not show beside ours.
+      if (term.hasAttribute("title")) {
+        term.setAttribute("data-hint", term.getAttribute("title"));
+        term.removeAttribute("title");
+        term.setAttribute("aria-describedby", bubble.id);
+      }
+      return term;
+    }
+
+    function show(term) {
+      current = term;
+      bubble.textContent = term.getAttribute("data-hint");
+      bubble.hidden = false;
+      var box = term.getBoundingClientRect();
+      var width = bubble.offsetWidth;
+      var left = Math.min(Math.max(8, box.left + box.width / 2 - width / 2), document.documentElement.clientWidth - width - 8);
+      var below = box.bottom + 6;
+      var top = below + bubble.offsetHeight > window.innerHeight && box.top > bubble.offsetHeight + 6
+        ? box.top - bubble.offsetHeight - 6
+        : below;
+      bubble.style.left = Math.max(8, left) + window.pageXOffset + "px";
+      bubble.style.top = top + window.pageYOffset + "px";
+    }
+
+    function hide() {
+      current = null;
+      pinned = false;
+      bubble.hidden = true;
+    }
+
+    document.addEventListener("mouseover", function (event) {
+      var term = termOf(event.target);
+      if (term && !pinned) show(term);
+    });
+    document.addEventListener("mouseout", function (event) {
+      if (!pinned && current && !current.contains(event.relatedTarget)) hide();
+    });
+    document.addEventListener("focusin", function (event) {
+      var term = termOf(event.target);
+      if (term) show(term);
+      else if (current) hide();
+    });
+    document.addEventListener("focusout", function (event) {
+      if (current && event.target === current && !pinned) hide();
+    });
+    // A tap shows the hint until the next tap elsewhere (phones have no hover).
+    document.addEventListener("click", function (event) {
+      var term = termOf(event.target);
+      if (term) {
+        if (pinned && term === current) {
+          hide();
+        } else {
+          show(term);
+          pinned = true;
+        }
+      } else if (current) {
+        hide();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && current) hide();
+    });
+    // Keep the bubble on its term when the page or a table scrolls underneath it.
+    document.addEventListener("scroll", function () { if (current) show(current); }, { capture: true, passive: true });
+    window.addEventListener("resize", function () { if (current) show(current); });
+  }
+
   /* The theme's search overlay is a dialog without a name; screen readers announce it as 搜索. */
   function nameSearchDialog() {
     all('.md-search[role="dialog"]:not([aria-label])').forEach(function (dialog) {
@@ -176,6 +264,7 @@
 
   function start() {
     nameSearchDialog();
+    setUpTermHints();
     all(".region-picker").forEach(setUpRegionPicker);
     all("button.copy-link[data-anchor]").forEach(setUpCopyButton);
     // The browser scrolls to the fragment itself once the page has loaded; correct it afterwards.
