@@ -16,10 +16,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from benchmarks.common import RESULTS_DIR, ROOT, read_result
 from benchmarks.goals import GOALS
+from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE = ROOT / "docs" / "benchmarks.md"
@@ -298,14 +297,7 @@ def skipped_notes(scaling: dict[str, Any]) -> list[str]:
 
 
 def render_page(results: dict[str, Any]) -> str:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = markdown_environment(TEMPLATES)
     env.filters.update(
         scaling_ratio=scaling_ratio_text,
         ms=ms,

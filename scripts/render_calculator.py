@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from calculator.api import SERIES_MEASURES, calculate_with, field_definitions
 from calculator.data import PolicyTable, lookup
 from calculator.fields import default_calculation_date
@@ -21,6 +19,7 @@ from calculator.presets import PRESETS
 from calculator.vocabulary import REGION_LEVELS, format_date
 from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
 from scripts.render_pages import html_path, source_page, topic_page
+from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE = "calculator.md"
@@ -123,14 +122,7 @@ def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[st
 def render_calculator_page(compiled: dict[str, Any], docs_dir: Path, *, wheel: Path, pyodide_dir: Path) -> Path:
     sizes = {name: (pyodide_dir / name).stat().st_size for name in RUNTIME_FILES}
     config = page_config(compiled, wheel=wheel, pyodide_sizes=sizes)
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = markdown_environment(TEMPLATES)
     fields_by_group: dict[str, list[dict[str, Any]]] = {}
     for field in config["fields"]:
         fields_by_group.setdefault(field["group"], []).append(field)

@@ -16,6 +16,15 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Chinese searches the site must answer: (query, page that must be among the results), over http
+# and from disk.
+SEARCHES = [
+    ("大病保险", "topics/medical.html"),
+    ("代缴", "topics/pension.html"),
+    ("生育津贴", "topics/maternity.html"),
+    ("德令哈", "regions/delingha.html"),
+    ("一次性生活补助", "topics/unemployment.html"),
+]
 CHROMIUM = os.environ.get("SHEBAO_CHROMIUM", "/usr/bin/chromium")
 # Flags for a closed network: without them Chromium keeps calling home and logs refusals.
 CHROMIUM_ARGS = [

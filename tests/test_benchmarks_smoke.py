@@ -16,6 +16,7 @@ import pytest
 from benchmarks import build_scaling, engine, first_result, lighthouse, page, recalculation, weight
 from benchmarks.common import machine, read_result, write_result
 from benchmarks.goals import GOALS
+from scripts.render_pages import NAV_LISTS_EACH_REGION_UP_TO
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,9 @@ def results(site_copy: Path, tmp_path_factory: pytest.TempPathFactory, seeds_dir
     write_result("weight", weight.measure(site_copy, None, quick=True), folder)
     write_result("lighthouse", lighthouse.measure(site_copy, ["index.html"], 1, servers=("plain",)), folder)
     assert engine.main(["--runs", "2", "--output-dir", str(folder)]) == 0
-    write_result("build_scaling", build_scaling.measure([3], mkdocs_up_to=3, repeat=1), folder)
+    # Just past the size where the navigation stops listing each region: mkdocs --strict must accept that.
+    many = NAV_LISTS_EACH_REGION_UP_TO + 1
+    write_result("build_scaling", build_scaling.measure([many], mkdocs_up_to=many, repeat=1), folder)
     return {"folder": folder, **page.load_results(folder)}
 
 
@@ -92,7 +95,7 @@ def test_engine_compares_cpython_with_pyodide(results: dict[str, Any]) -> None:
 def test_build_scaling_builds_the_synthetic_size_with_mkdocs(results: dict[str, Any]) -> None:
     scaling = results["build_scaling"]
     (synthetic,) = scaling["synthetic"]
-    assert synthetic["regions"] == 3
+    assert synthetic["regions"] == NAV_LISTS_EACH_REGION_UP_TO + 1
     assert set(synthetic["seconds"]) == set(build_scaling.STAGES)
     assert synthetic["mkdocs"]["html_pages"] > 0
     assert scaling["real"]["regions"] == len(list((ROOT / "policy_data").glob("*.yaml")))
@@ -119,6 +122,34 @@ def test_synthetic_regions_pass_validation_with_their_own_ids(tmp_path: Path, se
         assert not {
             doc_id for doc_id in cited if compiled["documents"][doc_id]["region"] not in {region_id, "national"}
         }
+
+
+def test_many_regions_leave_their_pages_out_of_the_navigation(tmp_path: Path, seeds_dir: Path) -> None:
+    from scripts.policy_loader import compile_policy_data, load_policy_data
+    from scripts.render_pages import SiteData, navigation_config
+
+    def config_for(regions: int) -> dict[str, Any]:
+        folder = tmp_path / str(regions)
+        build_scaling.write_synthetic_data(ROOT / "policy_data", folder, regions)
+        return navigation_config(SiteData(compile_policy_data(load_policy_data(folder, seeds_dir))), tmp_path)
+
+    def pages(entry: Any) -> list[str]:
+        if isinstance(entry, str):
+            return [entry]
+        values = entry.values() if isinstance(entry, dict) else entry
+        return [page for value in values for page in pages(value)]
+
+    few = config_for(NAV_LISTS_EACH_REGION_UP_TO)
+    assert "not_in_nav" not in few
+    assert len([page for page in pages(few["nav"]) if page.startswith("regions/")]) == NAV_LISTS_EACH_REGION_UP_TO + 1
+    many = config_for(NAV_LISTS_EACH_REGION_UP_TO + 1)
+    listed = pages(many["nav"])
+    assert [page for page in listed if page.startswith(("regions/", "sources/"))] == [
+        "regions/index.md",
+        "sources/index.md",
+    ]
+    assert "topics/medical.md" in listed
+    assert many["not_in_nav"].split() == ["/regions/*.md", "/sources/*.md"]
 
 
 def test_page_puts_each_goal_next_to_its_figure(results: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from test_calculator_cases import ensure_packaged_data
+from golden import ensure_packaged_data
 
 EXAMPLE = {"maternity.avg_monthly_wage": 6000, "maternity.delivery": "caesarean"}
 

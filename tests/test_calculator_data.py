@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from test_calculator_cases import ensure_packaged_data
+from golden import ensure_packaged_data
 
 from calculator.data import PolicyDataInvalid, PolicyTable, load_bundled, lookup
 from calculator.parameters import PARAMETER_LABELS

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from test_calculator_cases import ensure_packaged_data
+from golden import ensure_packaged_data
 
 from calculator.api import BENEFITS, calculate_json, calculate_with, field_definitions
 from calculator.data import PolicyTable

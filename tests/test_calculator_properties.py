@@ -16,9 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from golden import ensure_packaged_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_calculator_cases import ensure_packaged_data
 
 from calculator.api import BENEFITS, calculate_json, calculate_with
 from calculator.data import PolicyTable

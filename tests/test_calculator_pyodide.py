@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, seeds_folder
-from test_calculator_cases import CASES, GoldenCase, check_result, request_for
+from golden import CASES, GoldenCase, check_result, request_for
 
 RUNNER = ROOT / "tests" / "pyodide" / "run_cases.mjs"
 PYODIDE_PACKAGE = ROOT / "node_modules" / "pyodide" / "pyodide.mjs"

@@ -18,11 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, RequestLog
-from test_calculator_cases import CASES
-from test_calculator_page import CalculatorPage, cell_problems
-from test_offline_site import shared_fragment
-from test_site_browser import SEARCHES
+from calculator_driver import CalculatorPage, cell_problems, shared_fragment
+from conftest import ROOT, SEARCHES, RequestLog
+from golden import CASES
 
 pytestmark = pytest.mark.browser
 

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import RequestLog
-from test_calculator_cases import CASES, GoldenCase
-from test_calculator_page import CalculatorPage, cell_problems, form_text
-from test_site_browser import SEARCHES
+from calculator_driver import embedded_scripts, folder_uri, golden_cases_from_disk
+from conftest import SEARCHES, RequestLog
+from golden import CASES
 
-from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
+from scripts.embed_runtime import RUNTIME_FILES
 
 # Golden cases computed from disk (several benefits, figures with decimals): the first opened as a
 # fresh shared link, the others by changing the link in the open page.
@@ -43,20 +41,6 @@ STOCK_RUNTIME = (
 # A tab of the site's header and the page it opens.
 TABS = [("按主题", "topics/index.html"), ("按地区", "regions/index.html"), ("估算待遇", "calculator.html")]
 STOCK_LOAD_TIMEOUT_MS = 60_000
-
-
-def shared_fragment(household: dict[str, object]) -> str:
-    """The #fragment a shared link carries for a household (as the page writes it)."""
-    return "#" + "&".join(f"{key}={quote(form_text(value), safe=',')}" for key, value in household.items())
-
-
-def folder_uri(folder: Path) -> str:
-    return folder.as_uri() + "/"
-
-
-def embedded_scripts(site: Path) -> set[str]:
-    """The runtime's classic scripts for pages opened from disk, as paths under the site."""
-    return {f"{EMBEDDED_SCRIPT_FOLDER}/{path.name}" for path in (site / EMBEDDED_SCRIPT_FOLDER).glob("*.js")}
 
 
 class _References(HTMLParser):
@@ -224,27 +208,6 @@ def test_downloads_from_disk_give_the_files_themselves(
         assert json.loads(page.inner_text("body")) == json.loads(expected)
     assert errors == []
     assert requests.outside() == []
-
-
-@contextmanager
-def golden_cases_from_disk(chromium: Any, folder: Path, cases: list[GoldenCase]) -> Iterator[CalculatorPage]:
-    """Open the first case as a shared link from disk, then each further one by changing the link;
-    check every case's cell, then hand over the page (its requests and errors) for more checks."""
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    try:
-        calc = CalculatorPage.open(context, folder_uri(folder), shared_fragment(cases[0].household))
-        for number, case in enumerate(cases):
-            if number:
-                calc.page.evaluate("fragment => { location.hash = fragment; }", shared_fragment(case.household))
-            calc.wait_for_result(calc.expected_link(case.household))
-            for key, value in case.household.items():
-                if calc.fields[key]["type"] not in ("multi_choice", "date"):
-                    assert calc.control(key).input_value() == form_text(value), f"{case.id}: {key} not restored"
-            text = calc.cell(case.region, case.benefit)
-            assert cell_problems(case, text) == [], f"{case.id} ({case.source}): cell reads {text!r}"
-        yield calc
-    finally:
-        context.close()
 
 
 @pytest.mark.browser

@@ -11,9 +11,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+from calculator_driver import embedded_scripts, folder_uri, golden_cases_from_disk
 from conftest import ROOT
-from test_calculator_cases import CASES
-from test_offline_site import embedded_scripts, folder_uri, golden_cases_from_disk
+from golden import CASES
 
 from scripts.offline_zip import GUIDE_NAME, TOP_FOLDER, ZIP_NAME, http_files, total_size
 

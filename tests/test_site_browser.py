@@ -13,20 +13,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import SEARCHES
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.browser
 
-# (query, page that must be among the results)
-SEARCHES = [
-    ("大病保险", "topics/medical.html"),
-    ("代缴", "topics/pension.html"),
-    ("生育津贴", "topics/maternity.html"),
-    ("德令哈", "regions/delingha.html"),
-    ("一次性生活补助", "topics/unemployment.html"),
-]
 PAGES = {
     "home": "index.html",
     "topic": "topics/medical.html",
