@@ -343,16 +343,24 @@ class SiteData:
                 first.setdefault(parameter_id, parameter)
         return first
 
+    @functools.cached_property
+    def _refinements(self) -> dict[str, dict[str, list[str]]]:
+        """region → parameter → the region's parameters that refine it (sorted). Every cell asks;
+        scanning the region's parameters each time cost rows × regions × parameters."""
+        index: dict[str, dict[str, list[str]]] = {}
+        for region_id, params in self.parameters.items():
+            for pid, parameter in sorted(params.items()):
+                refined = parameter.get("refines")
+                if refined and refined != pid:
+                    index.setdefault(region_id, {}).setdefault(refined, []).append(pid)
+        return index
+
     def topic_of(self, parameter_id: str) -> str:
         return str(self.first_definition(parameter_id)["topic"])
 
     def cell(self, region_id: str, parameter_id: str, footnotes: Footnotes) -> Cell:
         own = self.parameters[region_id].get(parameter_id)
-        refined_by = sorted(
-            pid
-            for pid, p in self.parameters[region_id].items()
-            if p.get("refines") == parameter_id and pid != parameter_id
-        )
+        refined_by = self._refinements.get(region_id, {}).get(parameter_id, [])
         if own is not None:
             return self._filled_cell(region_id, own, "own", None, refined_by, footnotes)
         statistic = self.first_definition(parameter_id).get("kind") == "statistic"
