@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -123,15 +126,63 @@ class RequestLog:
         return [url for url in self.urls if not inside(url)]
 
 
-@pytest.fixture
-def browser_page(chromium: Any, site_url: str) -> Iterator[tuple[Any, RequestLog]]:
-    """A fresh page (own context, cold cache) whose requests are logged."""
+@contextmanager
+def logged_page(chromium: Any, base_url: str) -> Iterator[tuple[Any, RequestLog, list[str]]]:
+    """A fresh page (own context, cold cache) whose requests and script errors are logged; the
+    requests are judged against base_url (an http site or a folder opened from disk)."""
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    requests = RequestLog(site_url)
+    requests = RequestLog(base_url)
     page.on("request", requests.record)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.js_errors = errors  # type: ignore[attr-defined]
-    yield page, requests
-    context.close()
+    try:
+        yield page, requests, errors
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Any, site_url: str) -> Iterator[tuple[Any, RequestLog]]:
+    """A fresh page over http whose requests are logged (script errors in page.js_errors)."""
+    with logged_page(chromium, site_url) as (page, requests, errors):
+        page.js_errors = errors
+        yield page, requests
+
+
+def search_result_links(page: Any, query: str) -> list[str]:
+    """Search the open page for a Chinese query and return the result links (absolute URLs).
+
+    Chinese cannot be typed key by key here: set the value and fire the events material listens
+    to. The search worker needs a moment to build its index, so repeat until results arrive."""
+    page.click(".md-search__input")
+    page.wait_for_function(
+        """query => {
+            const input = document.querySelector(".md-search__input");
+            input.value = query;
+            input.dispatchEvent(new Event("input", {bubbles: true}));
+            input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true}));
+            return document.querySelectorAll(".md-search-result__item").length > 0;
+        }""",
+        arg=query,
+        timeout=15_000,
+        polling=250,
+    )
+    links: list[str] = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+    return links
+
+
+def run_node_json(script: Path, job: dict[str, Any], folder: Path, *, timeout: float, what: str) -> dict[str, Any]:
+    """Run a Node harness on a job written as JSON; its standard output is the JSON reply."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed (Node.js ≥ 20 is required).", pytrace=False)
+    job_file = folder / "job.json"
+    job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    completed = subprocess.run(
+        [node, str(script), str(job_file)], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if completed.returncode != 0:
+        pytest.fail(f"{what} failed:\n{completed.stderr}", pytrace=False)
+    reply: dict[str, Any] = json.loads(completed.stdout)
+    return reply

@@ -8,13 +8,11 @@ calculator.api.calculate_json. Each case is then checked exactly as in CPython.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, seeds_folder
+from conftest import ROOT, run_node_json, seeds_folder
 from golden import CASES, GoldenCase, check_result, request_for
 
 RUNNER = ROOT / "tests" / "pyodide" / "run_cases.mjs"
@@ -25,16 +23,12 @@ NODE_TIMEOUT_S = 300
 pytestmark = pytest.mark.pyodide
 
 
-def node_and_pyodide() -> str:
-    """The node executable; fails (never skips) with a clear message when it or the package is absent."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node not found on PATH: the Pyodide tests need Node.js ≥ 20 (README's setup).", pytrace=False)
+def require_pyodide_package() -> None:
+    """Fails (never skips) with a clear message when the npm package is absent."""
     if not PYODIDE_PACKAGE.is_file():
         pytest.fail(
             f"the npm package pyodide is not installed ({PYODIDE_PACKAGE} missing): run `npm ci`.", pytrace=False
         )
-    return node
 
 
 @pytest.fixture(scope="session")
@@ -45,26 +39,13 @@ def calculator_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_in_pyodide(wheel: Path, requests: dict[str, Any], folder: Path, *, repeat: int = 1) -> dict[str, Any]:
-    node = node_and_pyodide()
-    job = folder / "job.json"
-    job.write_text(
-        json.dumps(
-            {
-                "wheel": str(wheel),
-                "repeat": repeat,
-                "requests": [{"id": key, "request": request} for key, request in requests.items()],
-            },
-            ensure_ascii=False,
-        ),
-        encoding="utf-8",
-    )
-    completed = subprocess.run(
-        [node, str(RUNNER), str(job)], capture_output=True, text=True, timeout=NODE_TIMEOUT_S, check=False
-    )
-    if completed.returncode != 0:
-        pytest.fail(f"the Pyodide runner failed:\n{completed.stderr}", pytrace=False)
-    reply: dict[str, Any] = json.loads(completed.stdout)
-    return reply
+    require_pyodide_package()
+    job = {
+        "wheel": str(wheel),
+        "repeat": repeat,
+        "requests": [{"id": key, "request": request} for key, request in requests.items()],
+    }
+    return run_node_json(RUNNER, job, folder, timeout=NODE_TIMEOUT_S, what="the Pyodide runner")
 
 
 @pytest.fixture(scope="session")

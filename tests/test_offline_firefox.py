@@ -12,14 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from calculator_driver import CalculatorPage, cell_problems, shared_fragment
-from conftest import ROOT, SEARCHES, RequestLog
+from conftest import ROOT, SEARCHES, RequestLog, run_node_json
 from golden import CASES
 
 pytestmark = pytest.mark.browser
@@ -31,17 +29,14 @@ FIREFOX_CASE = next(case for case in CASES if case.id == "national_caesarean_add
 QUERY, QUERY_PAGE = SEARCHES[0]
 
 
-def node_and_firefox() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node not found on PATH: the Firefox tests need Node.js ≥ 20 (README's setup).", pytrace=False)
+def require_firefox() -> None:
+    """Fails (never skips) with a clear message when Firefox or puppeteer-core is absent."""
     if not Path(FIREFOX).is_file():
         pytest.fail(
             f"Firefox not found at {FIREFOX}: install the Debian package `firefox-esr` (.ci/run does).", pytrace=False
         )
     if not (ROOT / "node_modules" / "puppeteer-core").is_dir():
         pytest.fail("the npm package puppeteer-core is not installed: run `npm ci`.", pytrace=False)
-    return node
 
 
 def calculator_config(site: Path) -> dict[str, Any]:
@@ -53,21 +48,10 @@ def calculator_config(site: Path) -> dict[str, Any]:
 
 
 def run_firefox(job: dict[str, Any], folder: Path) -> dict[str, Any]:
-    node = node_and_firefox()
-    job_file = folder / "job.json"
-    job_file.write_text(json.dumps({"firefox": FIREFOX, **job}, ensure_ascii=False), encoding="utf-8")
-    completed = subprocess.run(
-        [node, str(HARNESS), str(job_file)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=HARNESS_TIMEOUT_S,
-        check=False,
+    require_firefox()
+    return run_node_json(
+        HARNESS, {"firefox": FIREFOX, **job}, folder, timeout=HARNESS_TIMEOUT_S, what="the Firefox harness"
     )
-    if completed.returncode != 0:
-        pytest.fail(f"the Firefox harness failed:\n{completed.stderr}", pytrace=False)
-    report: dict[str, Any] = json.loads(completed.stdout)
-    return report
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from calculator_driver import embedded_scripts, folder_uri, golden_cases_from_disk
-from conftest import SEARCHES, RequestLog
+from conftest import SEARCHES, RequestLog, logged_page, search_result_links
 from golden import CASES
 
 from scripts.embed_runtime import RUNTIME_FILES
@@ -72,15 +72,9 @@ def site_uri(built_site: Path) -> str:
 
 @pytest.fixture
 def disk_page(chromium: Any, site_uri: str) -> Iterator[tuple[Any, RequestLog, list[str]]]:
-    """A fresh page (own context) whose requests and script errors are logged."""
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    requests = RequestLog(site_uri)
-    page.on("request", requests.record)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page, requests, errors
-    context.close()
+    """A fresh page whose requests (judged against the site folder) and script errors are logged."""
+    with logged_page(chromium, site_uri) as logged:
+        yield logged
 
 
 def test_every_link_and_script_of_every_page_points_at_a_file(built_site: Path) -> None:
@@ -160,22 +154,8 @@ def test_search_works_from_disk_and_its_results_open(
 ) -> None:
     page, requests, errors = disk_page
     page.goto(site_uri + "index.html")
-    page.click(".md-search__input")
-    # Chinese cannot be typed key by key here: set the value and fire the events material listens to;
-    # from disk the index comes from search/search_index.js and the worker runs in an iframe.
-    page.wait_for_function(
-        """query => {
-            const input = document.querySelector(".md-search__input");
-            input.value = query;
-            input.dispatchEvent(new Event("input", {bubbles: true}));
-            input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true}));
-            return document.querySelectorAll(".md-search-result__item").length > 0;
-        }""",
-        arg=query,
-        timeout=15_000,
-        polling=250,
-    )
-    links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+    # From disk the index comes from search/search_index.js and the worker runs in an iframe.
+    links = search_result_links(page, query)
     pages = [link.split("?")[0].split("#")[0] for link in links]
     assert site_uri + expected in pages, f"{query}: {pages}"
     page.locator(f".md-search-result__link[href*='{expected}?']").first.click()

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import SEARCHES
+from conftest import SEARCHES, search_result_links
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -58,22 +58,7 @@ def test_chinese_search_finds_the_right_page(
 ) -> None:
     page, _ = browser_page
     page.goto(site_url + "index.html")
-    page.click(".md-search__input")
-    # Chinese cannot be typed key by key here: set the value and fire the events material listens to.
-    # The search worker needs a moment to build its index, so repeat until results arrive.
-    page.wait_for_function(
-        """query => {
-            const input = document.querySelector(".md-search__input");
-            input.value = query;
-            input.dispatchEvent(new Event("input", {bubbles: true}));
-            input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true}));
-            return document.querySelectorAll(".md-search-result__item").length > 0;
-        }""",
-        arg=query,
-        timeout=15_000,
-        polling=250,
-    )
-    links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+    links = search_result_links(page, query)
     pages = {urlsplit(link).path.removeprefix(urlsplit(site_url).path) for link in links}
     assert expected in pages, f"{query}: {sorted(pages)}"
 
