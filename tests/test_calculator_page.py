@@ -171,8 +171,10 @@ def test_the_fragment_follows_the_form_and_the_link_can_be_copied(calc: Calculat
     calc.control("maternity.avg_monthly_wage").fill("5500")
     calc.wait_for_result({"maternity.avg_monthly_wage": "5500", "maternity.babies": "2"})
     assert "maternity.avg_monthly_wage=5500" in page.url
-    # The QR code is drawn for the new link.
-    assert page.get_attribute("#calc-qr svg path", "d") != qr_before
+    # The QR code is drawn for the new link (while Python computes, so it may follow the results).
+    page.wait_for_function(
+        "before => document.querySelector('#calc-qr svg path').getAttribute('d') !== before", arg=qr_before
+    )
     assert page.get_attribute("#calc-qr svg", "aria-label")
 
     # Following an in-page anchor (a skip link, a permalink) leaves the form as it is.
@@ -532,7 +534,7 @@ def test_the_printed_handout_has_inputs_results_sources_date_and_disclaimer(calc
         note = page.inner_text(".calc-data-note")
         assert calc.config["data_dates"]["newest_rule_text"] in note and "资料日期" in note
         assert "不是官方决定" in note and "经办机构" in note
-        assert page.locator("#calc-qr svg").is_visible()
+        page.locator("#calc-qr svg").wait_for(state="visible")
         pdf = page.pdf(prefer_css_page_size=True)
         assert re.search(rb"/MediaBox \[0 0 59[45]\.?\d* 84[12]", pdf), "not an A4 page"
     finally:

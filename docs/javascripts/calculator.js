@@ -952,22 +952,29 @@
     );
   }
 
+  let qrTimer = null;
   function updateShare() {
     const share = document.getElementById("calc-share");
     const hasInput = Boolean(location.hash.length > 1);
     share.hidden = !hasInput;
     const box = document.getElementById("calc-qr");
     document.getElementById("calc-copy-status").textContent = "";
+    clearTimeout(qrTimer);
     if (!hasInput) {
       box.replaceChildren();
       return;
     }
-    try {
-      const code = qrCode(location.href);
-      box.replaceChildren(...(code ? [code] : []));
-    } catch (error) {
-      box.replaceChildren(el("p", { className: "calc-help" }, "链接太长，无法生成二维码；请使用“复制链接”。"));
-    }
+    // Drawn once Python has been asked, while the worker computes and this thread waits: drawing it
+    // first delayed every result by about as long as Python itself took.
+    const link = location.href;
+    qrTimer = setTimeout(() => {
+      try {
+        const code = qrCode(link);
+        box.replaceChildren(...(code ? [code] : []));
+      } catch (error) {
+        box.replaceChildren(el("p", { className: "calc-help" }, "链接太长，无法生成二维码；请使用“复制链接”。"));
+      }
+    }, 0);
   }
 
   /* ---------- wiring --------------------------------------------------------------------------- */
