@@ -861,6 +861,15 @@
     const values = readForm();
     updateFragment(values);
     updateShare();
+    try {
+      await showResultsFor(values);
+    } finally {
+      // After the results: drawing the code first (or while Python computes) delayed every result.
+      drawQrCodeSoon();
+    }
+  }
+
+  async function showResultsFor(values) {
     const ticket = ++latest;
     if (runtime.failed) return;
     let answer;
@@ -952,24 +961,21 @@
     );
   }
 
-  let qrTimer = null;
   function updateShare() {
-    const share = document.getElementById("calc-share");
     const hasInput = Boolean(location.hash.length > 1);
-    share.hidden = !hasInput;
-    const box = document.getElementById("calc-qr");
+    document.getElementById("calc-share").hidden = !hasInput;
     document.getElementById("calc-copy-status").textContent = "";
+    if (!hasInput) document.getElementById("calc-qr").replaceChildren();
+  }
+
+  let qrTimer = null;
+  function drawQrCodeSoon() {
     clearTimeout(qrTimer);
-    if (!hasInput) {
-      box.replaceChildren();
-      return;
-    }
-    // Drawn once Python has been asked, while the worker computes and this thread waits: drawing it
-    // first delayed every result by about as long as Python itself took.
-    const link = location.href;
     qrTimer = setTimeout(() => {
+      if (location.hash.length <= 1) return;
+      const box = document.getElementById("calc-qr");
       try {
-        const code = qrCode(link);
+        const code = qrCode(location.href);
         box.replaceChildren(...(code ? [code] : []));
       } catch (error) {
         box.replaceChildren(el("p", { className: "calc-help" }, "链接太长，无法生成二维码；请使用“复制链接”。"));
