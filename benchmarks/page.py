@@ -9,10 +9,8 @@ A benchmark without a result shows as 未测量; the page never invents a figure
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -325,30 +323,6 @@ def render_page(results: dict[str, Any]) -> str:
         stage_names=STAGE_NAMES,
         not_measured=NOT_MEASURED,
     )
-
-
-def navigation_lists_page(compiled_json: Path) -> bool:
-    """Whether the site's generated navigation lists benchmarks.md when the page exists. mkdocs
-    --strict stops on a page that is not in the navigation, so run_all writes docs/benchmarks.md
-    only when it is (scripts/render_pages.py decides the navigation, from the compiled data)."""
-    from scripts.render_pages import SiteData, navigation
-
-    compiled = json.loads(compiled_json.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="nav-check-") as folder:
-        docs = Path(folder)
-        (docs / PAGE.name).write_text("# 性能测量\n", encoding="utf-8")
-        nav = navigation(SiteData(compiled), docs)
-
-    def listed(entry: Any) -> bool:
-        if isinstance(entry, str):
-            return entry == PAGE.name
-        if isinstance(entry, dict):
-            return any(listed(value) for value in entry.values())
-        if isinstance(entry, list):
-            return any(listed(value) for value in entry)
-        return False
-
-    return listed(nav)
 
 
 def load_results(results_dir: Path = RESULTS_DIR) -> dict[str, Any]:
