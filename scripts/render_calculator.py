@@ -18,10 +18,12 @@ from calculator.fields import default_calculation_date
 from calculator.presets import PRESETS
 from calculator.vocabulary import REGION_LEVELS, format_date
 from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
+from scripts.policy_schema import APPLY_KINDS
 from scripts.render_pages import html_path, source_page, topic_page
 from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 PAGE = "calculator.md"
 # How long the page waits without any progress (bytes arriving, a start-up stage reached) before it
 # says Python cannot start: a wasm file served with the wrong type can make loadPyodide() hang
@@ -69,7 +71,47 @@ def data_dates(table: PolicyTable, compiled: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[str, int]) -> dict[str, Any]:
+def public_site_url(mkdocs_yml: Path = MKDOCS_YML) -> str | None:
+    """The site's public address (mkdocs `site_url`, e.g. https://example.org/shebao/), or None.
+
+    A copy opened from disk offers links and QR codes to this address instead of its file:/// one."""
+    import yaml
+    from mkdocs.utils import get_yaml_loader
+
+    with mkdocs_yml.open(encoding="utf-8") as stream:
+        settings = yaml.load(stream, Loader=get_yaml_loader())  # mkdocs' own loader: !ENV and python tags
+    url = settings.get("site_url") if isinstance(settings, dict) else None
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def applying_statements(compiled: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per region, the sourced statements on how to apply, each with its document's title and 文号."""
+    documents = compiled["documents"]
+    statements: dict[str, list[dict[str, Any]]] = {}
+    for region_id, items in compiled.get("applying", {}).items():
+        statements[region_id] = [
+            {
+                "id": item["id"],
+                "kind": item["kind"],
+                "benefits": item["benefits"],
+                "text": item["text"],
+                "reference": {
+                    "document": item["reference"]["document"],
+                    "title": documents[item["reference"]["document"]]["title"],
+                    "number": documents[item["reference"]["document"]].get("number"),
+                    "section": item["reference"]["section"],
+                },
+            }
+            for item in items
+        ]
+    return statements
+
+
+def page_config(
+    compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[str, int], public_url: str | None = None
+) -> dict[str, Any]:
     table = PolicyTable(compiled)
     definitions = field_definitions(table)
     presets = [
@@ -107,6 +149,9 @@ def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[st
                 "values": contribution_grades(table, compiled),
             },
         },
+        "applying": applying_statements(compiled),
+        "apply_kinds": APPLY_KINDS,
+        "public_url": public_url,
         "default_on": default_calculation_date(table).isoformat(),
         "data_dates": data_dates(table, compiled),
         "runtime": {
@@ -121,7 +166,7 @@ def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[st
 
 def render_calculator_page(compiled: dict[str, Any], docs_dir: Path, *, wheel: Path, pyodide_dir: Path) -> Path:
     sizes = {name: (pyodide_dir / name).stat().st_size for name in RUNTIME_FILES}
-    config = page_config(compiled, wheel=wheel, pyodide_sizes=sizes)
+    config = page_config(compiled, wheel=wheel, pyodide_sizes=sizes, public_url=public_site_url())
     env = markdown_environment(TEMPLATES)
     fields_by_group: dict[str, list[dict[str, Any]]] = {}
     for field in config["fields"]:

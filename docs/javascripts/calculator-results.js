@@ -1,0 +1,566 @@
+/*
+ * 估算待遇, part 4 of 5: drawing Python's answer. The reader's own region (when chosen) comes first,
+ * as a card with its figures, how to apply, steps and sources; the other regions follow behind
+ * "与其他地区比较". Without a chosen region every region is shown: a matrix on wide screens, one card
+ * per region on phones (CSS decides which one is visible).
+ *
+ * Only Python's figures and sentences are shown (display, summary, bounds, stale_message …); nothing
+ * here computes a benefit. Folded panels remember whether the reader opened them, so a
+ * recalculation never closes what the reader opened.
+ */
+(function () {
+  "use strict";
+
+  const ns = (window.ShebaoCalc = window.ShebaoCalc || {});
+  const { el, numberFormat, money, known, plainNumber } = ns.dom;
+  const HELPLINE = "请拨打 12333（人力资源和社会保障咨询电话）或到当地社会保险经办机构询问。";
+
+  function create(ctx) {
+    const { config, fieldByKey, resultsBody, resultsStatus, root, focusField, formText } = ctx;
+    const regionNames = new Map(config.regions.map((region) => [region.id, region.name]));
+
+    /* ---------- panels that keep their state --------------------------------------------- */
+
+    const panels = new Map();
+    resultsBody.addEventListener(
+      "toggle",
+      (event) => {
+        const details = event.target;
+        if (details.dataset && details.dataset.panel && !printing) panels.set(details.dataset.panel, details.open);
+      },
+      true,
+    );
+    let printing = false;
+
+    function panel(key, openByDefault, summaryText, ...content) {
+      const open = panels.has(key) ? panels.get(key) : openByDefault;
+      return el("details", { "data-panel": key, open: open || null }, el("summary", {}, summaryText), ...content);
+    }
+
+    /* Horizontal scroll positions (the matrix) survive a redraw too. */
+    function scrollPositions() {
+      const positions = new Map();
+      for (const box of resultsBody.querySelectorAll("[data-scroll-key]")) positions.set(box.dataset.scrollKey, box.scrollLeft);
+      return positions;
+    }
+    function restoreScroll(positions) {
+      for (const box of resultsBody.querySelectorAll("[data-scroll-key]")) {
+        const left = positions.get(box.dataset.scrollKey);
+        if (left) box.scrollLeft = left;
+      }
+    }
+
+    /* ---------- one result in a few words ------------------------------------------------- */
+
+    function supplyButton(fieldKey, label) {
+      const button = el("button", { type: "button", className: "calc-supply-button" }, "填写「" + label + "」");
+      button.addEventListener("click", () => focusField(fieldKey));
+      return button;
+    }
+
+    const UNKNOWN = new Set(["missing", "unknown"]);
+
+    /* The figure, short notes, and the inputs that would complete it. Python's `answer` and
+     * `display` decide when present; older answers (without them) are read from their fields. */
+    function summaryOf(result) {
+      const summary = { figure: "—", notes: [], fill: [], state: "plain" };
+      if (!result) return summary;
+      const fill = new Map();
+      for (const missing of result.missing || []) {
+        if (missing.field && fieldByKey.has(missing.field)) fill.set(missing.field, missing.field_label);
+      }
+      summary.fill = Array.from(fill, ([key, label]) => ({ key, label }));
+      const answer = result.answer;
+      if (answer === "not_eligible" || result.eligible === false) {
+        summary.figure = "不符合条件";
+        summary.state = "ineligible";
+        summary.fill = [];
+        return summary;
+      }
+      if (result.benefit === "medical") {
+        if (answer === "exact" || (!answer && known(result.out_of_pocket))) {
+          summary.figure = "个人自付 " + (known(result.out_of_pocket) ? money(result.out_of_pocket) : result.display);
+          if (known(result.reimbursement_ratio)) summary.notes.push("各项共报销约 " + numberFormat.format(result.reimbursement_ratio) + "%");
+        } else if (answer === "bounded") {
+          summary.figure = "个人自付 " + result.display;
+          summary.state = "bounded";
+        } else {
+          summary.figure = answer === "unknown" && result.display ? result.display : "原文未规定";
+          summary.state = "missing";
+          const paid = (result.layers || []).filter(
+            (layer) => layer.id !== "out_of_pocket" && (layer.status === "computed" || layer.status === "given") && known(layer.amount),
+          );
+          if (paid.length) summary.notes.push("已知：" + paid.map((layer) => layer.label + "支付 " + money(layer.amount)).join("，"));
+        }
+        return withCommonNotes(result, summary);
+      }
+      if (answer === "unknown") {
+        summary.figure = result.display || "原文未规定";
+        summary.state = "missing";
+      } else if (result.display) {
+        summary.figure = result.display;
+        if (answer === "bounded") summary.state = "bounded";
+      } else if (result.benefit === "maternity" && result.days && !(result.missing && result.missing.length)) {
+        summary.figure = "产假 " + result.days + " 天";
+        summary.notes.push("填写工资后可算生育津贴");
+        return withCommonNotes(result, summary);
+      } else if (result.missing && result.missing.length) {
+        summary.figure = "原文未规定";
+        summary.state = "missing";
+      } else {
+        summary.figure = result.eligible === null ? "无法判断" : "—";
+      }
+      if (result.benefit === "maternity" && result.days) summary.notes.push("产假 " + result.days + " 天");
+      if (result.benefit === "work_injury" && summary.state !== "missing") {
+        summary.notes.push(known(result.monthly_allowance) ? "另有伤残津贴 " + money(result.monthly_allowance) + "/月" : "无按月的伤残津贴");
+      }
+      if (result.benefit === "unemployment" && result.unemployment_benefit && result.unemployment_benefit.max_months) {
+        const benefit = result.unemployment_benefit;
+        summary.notes.push("最长 " + benefit.max_months + " 个月" + (known(benefit.max_total) ? "，共 " + money(benefit.max_total) : ""));
+      }
+      if (summary.state === "missing") {
+        if (result.benefit === "pension_monthly" && known(result.account_pension)) {
+          summary.notes.push("已知：个人账户养老金 " + money(result.account_pension) + "/月");
+        }
+      } else {
+        if (result.eligible === null) summary.notes.push("能否领取待定（见计算步骤）");
+        if (result.display && result.missing && result.missing.length) summary.notes.push("部分数字原文未规定");
+      }
+      return withCommonNotes(result, summary);
+    }
+
+    function withCommonNotes(result, summary) {
+      if (result.target && result.target.text) summary.notes.push(result.target.text);
+      if (result.stale) summary.notes.push("资料可能已过时");
+      return summary;
+    }
+
+    function summaryKey(summary) {
+      return summary.figure + "|" + summary.notes.join("|");
+    }
+
+    function figureParts(summary) {
+      const parts = [el("span", { className: "calc-figure" }, summary.figure), summary.notes.map((note) => el("span", { className: "calc-note" }, note))];
+      if (summary.fill.length) parts.push(el("span", { className: "calc-fill" }, summary.fill.map((item) => supplyButton(item.key, item.label))));
+      return parts;
+    }
+
+    /* ---------- the matrix (wide screens) ------------------------------------------------ */
+
+    function summaryTable(answer, regions, benefitIds) {
+      const head = el(
+        "tr",
+        {},
+        el("th", { scope: "col", className: "calc-corner" }, "待遇"),
+        regions.map((region) => el("th", { scope: "col", "data-region": region.id }, region.name)),
+      );
+      const rows = benefitIds.map((benefitId) => {
+        const results = regions.map((region) => answer.results[region.id][benefitId]);
+        const summaries = results.map(summaryOf);
+        const differs = new Set(summaries.map(summaryKey)).size > 1;
+        // "各地相同" only when the regions agree on a known figure, not when none of them knows it.
+        const sameKnown = !differs && summaries.every((summary) => !UNKNOWN.has(summary.state));
+        const label = results.find(Boolean).label;
+        const header = el(
+          "th",
+          { scope: "row" },
+          el("span", { className: "calc-row-label" }, label),
+          differs
+            ? el("span", { className: "badge badge-differs calc-badge" }, "各地不同")
+            : sameKnown
+              ? el("span", { className: "calc-same" }, "各地相同")
+              : el("span", { className: "calc-same" }, "各地均无法算出"),
+        );
+        const cells = summaries.map((summary, index) =>
+          el("td", { "data-region": regions[index].id, "data-benefit": benefitId, className: "calc-cell-" + summary.state }, figureParts(summary)),
+        );
+        return el("tr", { className: differs ? "calc-differs" : null, "data-benefit": benefitId }, header, cells);
+      });
+      const table = el(
+        "table",
+        { className: "calc-summary" },
+        el("caption", {}, "各地估算结果（按 " + answer.on + " 有效的规定）"),
+        el("thead", {}, head),
+        el("tbody", {}, rows),
+      );
+      return el("div", { className: "calc-table-wrap", tabindex: "0", role: "region", "aria-label": "各地估算结果，可左右滑动", "data-scroll-key": "matrix" }, table);
+    }
+
+    /* ---------- the medical payment chain --------------------------------------------------- */
+
+    function boundsText(bounds) {
+      if (!bounds) return null;
+      const low = known(bounds.low) ? money(bounds.low) : null;
+      const high = known(bounds.high) ? money(bounds.high) : null;
+      if (low && high) return low + "–" + high;
+      if (low) return "至少 " + low;
+      if (high) return "最多 " + high;
+      return null;
+    }
+
+    /* An unknown layer reads as unknown (with Python's reason), never as 0元. */
+    function layerText(layer) {
+      if (layer.status === "not_applicable") return { text: "不适用", known: false };
+      if ((layer.status === "computed" || layer.status === "given") && known(layer.amount)) {
+        return { text: money(layer.amount) + (layer.status === "given" ? "（由您填写）" : ""), known: true };
+      }
+      const range = boundsText(layer.bounds);
+      if (range) return { text: range, known: false };
+      if (layer.status === "unknown") return { text: layer.reason ? "无法计算：" + layer.reason : "无法计算", known: false };
+      return { text: "原文未规定", known: false };
+    }
+
+    function chainRow(region, result, total) {
+      const layers = result.layers || [];
+      const parts = layers.map((layer) => {
+        const shown = layerText(layer);
+        return el(
+          "li",
+          { className: "calc-chain-step" + (shown.known ? "" : " calc-chain-unknown"), "data-layer": layer.id, "data-status": layer.status || null },
+          el("span", { className: "calc-swatch calc-layer-" + layer.id }),
+          el("span", { className: "calc-chain-label" }, layer.label),
+          " ",
+          el("strong", {}, shown.text),
+        );
+      });
+      const bar = el("div", { className: "calc-chain-bar", "aria-hidden": "true" });
+      const shown = layers.filter((layer) => layerText(layer).known && layer.amount > 0);
+      const sum = shown.reduce((all, layer) => all + layer.amount, 0);
+      const scale = total && total >= sum ? total : sum;
+      if (scale > 0) {
+        for (const layer of shown) {
+          const segment = el("span", { className: "calc-seg calc-layer-" + layer.id, title: layer.label + " " + money(layer.amount) });
+          segment.style.width = ((layer.amount / scale) * 100).toFixed(2) + "%";
+          bar.append(segment);
+        }
+        if (scale - sum > 0.005 * scale) {
+          const rest = el("span", { className: "calc-seg calc-seg-unknown", title: "原文未规定，无法分摊" });
+          rest.style.width = (((scale - sum) / scale) * 100).toFixed(2) + "%";
+          bar.append(rest);
+        }
+      }
+      return el(
+        "div",
+        { className: "calc-chain-row", "data-region": region.id },
+        el("p", { className: "calc-chain-name" }, region.name),
+        scale > 0 ? bar : null,
+        el("ol", { className: "calc-chain-steps" }, parts),
+      );
+    }
+
+    function paymentChain(answer, values, regions, id) {
+      const rows = regions
+        .map((region) => [region, answer.results[region.id].medical])
+        .filter(([, result]) => result && result.layers && result.layers.length);
+      if (!rows.length) return null;
+      const total = values["medical.total_cost"] ? plainNumber(values["medical.total_cost"]) : null;
+      const legend = el(
+        "ul",
+        { className: "calc-legend", "aria-hidden": "true" },
+        rows[0][1].layers.map((layer) => el("li", {}, el("span", { className: "calc-swatch calc-layer-" + layer.id }), layer.label)),
+        el("li", {}, el("span", { className: "calc-swatch calc-seg-unknown" }), "原文未规定、无法分摊的部分"),
+      );
+      return el(
+        "section",
+        { className: "calc-chain", "aria-labelledby": id },
+        el("h3", { id }, "住院费用由谁支付"),
+        el(
+          "p",
+          { className: "calc-help" },
+          (total ? "住院总费用 " + money(total) + "，" : "") + "依次由基本医保、大病保险、医疗救助/综合保障支付，剩下的由个人自付。红色越短，个人负担越少。",
+        ),
+        legend,
+        rows.map(([region, result]) => chainRow(region, result, total)),
+      );
+    }
+
+    /* ---------- steps, sources, how to apply ------------------------------------------------ */
+
+    function sourceLinks(reference, parameterId) {
+      const parts = [];
+      if (reference) {
+        const documentURL = config.links.documents[reference.document];
+        const name = "《" + reference.title + "》" + (reference.number ? reference.number : "");
+        parts.push(documentURL ? el("a", { href: documentURL }, name) : name);
+        if (reference.section) parts.push(" " + reference.section);
+      }
+      const rowURL = parameterId ? config.links.parameters[parameterId] : null;
+      if (rowURL) parts.push(" ", el("a", { href: rowURL, className: "calc-row-link" }, "各地对比"));
+      return parts;
+    }
+
+    function parameterItem(parameter) {
+      if (parameter.source === "user") {
+        return el("li", { className: "calc-param-user" }, parameter.label + "：" + (parameter.display || "") + "（由您填写）");
+      }
+      const where = parameter.region_name ? "，" + parameter.region_name + "规定" : "";
+      const since = parameter.from ? "，" + parameter.from + "起" : "";
+      return el("li", {}, parameter.label + "：" + (parameter.display || "") + where + since + "。出处：", sourceLinks(parameter.reference, parameter.id));
+    }
+
+    function stepItem(step) {
+      const item = el("li", {}, el("span", { className: "calc-step-text" }, step.text));
+      if (step.parameters && step.parameters.length) item.append(el("ul", { className: "calc-params" }, step.parameters.map(parameterItem)));
+      return item;
+    }
+
+    function missingItem(missing) {
+      const item = el("li", {}, missing.message);
+      if (missing.hint) item.append(el("span", { className: "calc-hint" }, "（" + missing.hint + "）"));
+      if (missing.field && fieldByKey.has(missing.field)) item.append(" ", supplyButton(missing.field, missing.field_label));
+      return item;
+    }
+
+    function benefitSteps(result, benefitId) {
+      const summary = summaryOf(result);
+      const parts = [el("h4", {}, result.label + "：" + summary.figure)];
+      if (result.summary) parts.push(el("p", { className: "calc-result-summary" }, result.summary));
+      if (result.stale_message) parts.push(el("p", { className: "calc-warning calc-stale" }, result.stale_message));
+      if (result.target && result.target.text) parts.push(el("p", { className: "calc-target" }, result.target.text + "（这是政策目标，不是个人可领取的待遇）"));
+      if (result.payer) parts.push(el("p", {}, "由谁负担：" + result.payer));
+      if (result.steps && result.steps.length) parts.push(el("ol", { className: "calc-steps" }, result.steps.map(stepItem)));
+      if (result.missing && result.missing.length) {
+        parts.push(el("p", { className: "calc-subhead" }, "原文未规定（可自行补充）"), el("ul", { className: "calc-missing" }, result.missing.map(missingItem)));
+      }
+      if (result.assumptions && result.assumptions.length) {
+        parts.push(el("p", { className: "calc-subhead" }, "计算时的假设"), el("ul", { className: "calc-assumptions" }, result.assumptions.map((text) => el("li", {}, text))));
+      }
+      return el("section", { className: "calc-benefit", "data-benefit": benefitId }, parts);
+    }
+
+    /* Sourced statements on where to apply, whom to ask and what happens by itself (policy_data's
+     * `applying:`), the region's own first, then the national ones; silence is said, with 12333. */
+    function applyStatements(regionId, benefitId) {
+      const own = (config.applying[regionId] || []).filter((item) => item.benefits.includes(benefitId));
+      const national = regionId === "national" ? [] : (config.applying.national || []).filter((item) => item.benefits.includes(benefitId));
+      return { own, national };
+    }
+
+    function statementItem(item) {
+      return el(
+        "li",
+        { className: "calc-apply-" + item.kind },
+        el("span", { className: "calc-apply-kind" }, (config.apply_kinds[item.kind] || "") + "："),
+        item.text,
+        el("span", { className: "calc-apply-source" }, "（出处：", sourceLinks(item.reference, null), "）"),
+      );
+    }
+
+    function howToApply(answer, region, benefitIds) {
+      const blocks = benefitIds.map((benefitId) => {
+        const label = answer.results[region.id][benefitId].label;
+        const { own, national } = applyStatements(region.id, benefitId);
+        const items = [...own.map(statementItem), ...national.map((item) => {
+          const li = statementItem(item);
+          li.prepend(el("span", { className: "calc-apply-scope" }, "全国："));
+          return li;
+        })];
+        if (!own.length) {
+          items.push(
+            el(
+              "li",
+              { className: "calc-apply-silent" },
+              "所收录的" + region.name + "文件没有写明在哪里、怎样办理" + label + "。" + HELPLINE,
+            ),
+          );
+        }
+        return el("section", { className: "calc-apply-benefit", "data-benefit": benefitId }, el("h4", {}, label), el("ul", { className: "calc-apply-list" }, items));
+      });
+      return blocks;
+    }
+
+    /* ---------- a region as a card ----------------------------------------------------------- */
+
+    function regionCard(answer, values, region, benefitIds, mine) {
+      const figures = el(
+        "dl",
+        { className: "calc-card-figures" },
+        benefitIds.map((benefitId) => {
+          const result = answer.results[region.id][benefitId];
+          const summary = summaryOf(result);
+          return [
+            el("dt", {}, result.label),
+            el("dd", { className: "calc-cell-" + summary.state, "data-region": region.id, "data-benefit": benefitId }, figureParts(summary)),
+          ];
+        }),
+      );
+      const stale = [];
+      for (const benefitId of benefitIds) {
+        const message = answer.results[region.id][benefitId].stale_message;
+        if (message && !stale.includes(message)) stale.push(message);
+      }
+      const regionURL = config.links.regions[region.id];
+      const steps = panel(
+        "steps:" + region.id,
+        mine,
+        region.name + "：计算步骤与出处",
+        regionURL ? el("p", {}, el("a", { href: regionURL }, "查看" + region.name + "的全部规定")) : null,
+        benefitIds.map((benefitId) => benefitSteps(answer.results[region.id][benefitId], benefitId)),
+      );
+      steps.classList.add("calc-region");
+      steps.dataset.region = region.id;
+      const apply = panel(
+        "apply:" + region.id,
+        mine,
+        region.name + "：怎样申请、向谁咨询",
+        howToApply(answer, region, benefitIds),
+        el("p", { className: "calc-apply-helpline" }, "有疑问时：" + HELPLINE),
+      );
+      apply.classList.add("calc-apply");
+      apply.dataset.region = region.id;
+      const heading = el("h3", { className: "calc-card-title", id: "calc-card-" + region.id }, region.name, mine ? el("span", { className: "calc-card-mine-note" }, "（您选择的地区）") : null);
+      return el(
+        "section",
+        { className: "calc-card" + (mine ? " calc-card-mine" : ""), "data-region": region.id, "aria-labelledby": "calc-card-" + region.id },
+        heading,
+        region.data_as_of_text ? el("p", { className: "calc-data-age" }, "本地区所用资料截至" + region.data_as_of_text) : null,
+        stale.map((message) => el("p", { className: "calc-warning calc-stale" }, message)),
+        figures,
+        mine && benefitIds.includes("medical") ? paymentChain(answer, values, [region], "calc-chain-title-mine") : null,
+        apply,
+        steps,
+      );
+    }
+
+    /* ---------- the whole answer ------------------------------------------------------------- */
+
+    function fieldText(field, value) {
+      return []
+        .concat(formText(value))
+        .map((item) => {
+          const choice = field.choices.find((c) => c.value === item);
+          if (choice) return choice.label;
+          if (field.type === "boolean") return item === "true" ? "是" : "否";
+          return item + (field.unit_label || "");
+        })
+        .join("、");
+    }
+
+    function inputsSummary(values) {
+      const items = [];
+      for (const field of config.fields) {
+        if (values[field.key] === undefined) continue;
+        items.push(el("dt", {}, field.label), el("dd", {}, fieldText(field, values[field.key])));
+      }
+      return el("section", { className: "calc-inputs" }, el("h3", {}, "填写的情况"), el("dl", {}, items));
+    }
+
+    /* "分享的计算：…" — the situation in one line, and the chosen region's results in another. */
+    function inputsLine(values) {
+      return config.fields
+        .filter((field) => values[field.key] !== undefined)
+        .map((field) => field.label + " " + fieldText(field, values[field.key]))
+        .join("；");
+    }
+
+    function resultLine(answer, region, benefitIds) {
+      return (
+        region.name +
+        "：" +
+        benefitIds
+          .map((benefitId) => {
+            const result = answer.results[region.id][benefitId];
+            return result.summary || result.label + " " + summaryOf(result).figure;
+          })
+          .join("；")
+      );
+    }
+
+    function sharedBox(values, answer, mine, benefitIds, onEdit) {
+      const box = el(
+        "div",
+        { className: "calc-shared", id: "calc-shared", role: "note" },
+        el("p", { className: "calc-shared-inputs" }, el("strong", {}, "分享的计算："), inputsLine(values) || "（没有填写内容）"),
+      );
+      if (answer && mine && benefitIds.length) box.append(el("p", { className: "calc-shared-result" }, resultLine(answer, mine, benefitIds)));
+      else if (!answer) box.append(el("p", { className: "calc-shared-result" }, "正在计算……"));
+      else if (benefitIds.length) box.append(el("p", { className: "calc-shared-result" }, "各地区的结果见下方。"));
+      const edit = el("button", { type: "button", className: "md-button calc-edit" }, "修改情况");
+      edit.addEventListener("click", onEdit);
+      box.append(edit);
+      return box;
+    }
+
+    function renderWarnings(answer, general) {
+      const notes = [];
+      for (const message of general) notes.push(el("p", { className: "calc-general-error", role: "alert" }, message));
+      for (const message of answer && answer.warnings ? answer.warnings : []) notes.push(el("p", { className: "calc-warning" }, message));
+      return notes;
+    }
+
+    /* options: {heading, myRegion, shared: null | {onEdit}} */
+    function renderAnswer(answer, values, options) {
+      const opts = options || {};
+      const first = answer.regions.length ? answer.results[answer.regions[0].id] : {};
+      const benefitIds = config.benefits.map((b) => b.id).filter((id) => first[id]);
+      const mine = answer.regions.find((region) => region.id === opts.myRegion) || null;
+      const ordered = mine ? [mine, ...answer.regions.filter((region) => region !== mine)] : answer.regions;
+      const positions = scrollPositions();
+      const parts = [];
+      if (opts.shared) parts.push(sharedBox(values, answer, mine, benefitIds, opts.shared.onEdit));
+      if (opts.heading) parts.push(opts.heading);
+      parts.push(...renderWarnings(answer, []));
+      if (!benefitIds.length) {
+        parts.push(el("p", { className: "calc-empty" }, "填写上面的任意一部分后，这里会显示每个地区的估算结果。"));
+        resultsBody.replaceChildren(...parts);
+        root.dataset.resultState = "empty";
+        return;
+      }
+      parts.push(inputsSummary(values));
+      const tableHelp = el(
+        "p",
+        { className: "calc-help calc-table-help" },
+        "每一列是一个地区，每一行是一项待遇；标有“各地不同”的行，各地结果不一样。" +
+          "“原文未规定”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
+      );
+      const others = ordered.filter((region) => region !== mine);
+      const comparison = [
+        tableHelp,
+        summaryTable(answer, ordered, benefitIds),
+        benefitIds.includes("medical") ? paymentChain(answer, values, others, "calc-chain-title") : null,
+        el("div", { id: "calc-charts", className: "calc-charts" }),
+        el("h3", { className: "calc-details-title" }, mine ? "其他地区" : "每个地区的结果、计算步骤与出处"),
+        el("div", { className: "calc-cards" }, others.map((region) => regionCard(answer, values, region, benefitIds, false))),
+      ];
+      if (mine) {
+        parts.push(regionCard(answer, values, mine, benefitIds, true));
+        const compare = panel("compare", false, "与其他地区比较（另外 " + others.length + " 个地区）", comparison);
+        compare.classList.add("calc-compare");
+        parts.push(compare);
+      } else {
+        parts.push(...comparison);
+      }
+      resultsBody.replaceChildren(...parts);
+      restoreScroll(positions);
+      root.dataset.resultState = "results";
+      root.dataset.myRegion = mine ? mine.id : "";
+      const labels = benefitIds.map((id) => first[id].label);
+      resultsStatus.textContent = mine
+        ? "已更新" + mine.name + "的估算结果：" + labels.join("、") + "。"
+        : "已更新" + answer.regions.length + "个地区的估算结果：" + labels.join("、") + "。";
+    }
+
+    /* Printing: every region's steps on paper (the CSS prints only the chosen region when there is
+     * one); afterwards the panels are as the reader left them. */
+    window.addEventListener("beforeprint", () => {
+      printing = true;
+      for (const details of resultsBody.querySelectorAll("details.calc-region, details.calc-apply")) {
+        details.dataset.printOpen = details.open ? "1" : "0";
+        details.open = true;
+      }
+    });
+    window.addEventListener("afterprint", () => {
+      for (const details of resultsBody.querySelectorAll("details.calc-region, details.calc-apply")) {
+        if (details.dataset.printOpen) details.open = details.dataset.printOpen === "1";
+        delete details.dataset.printOpen;
+      }
+      setTimeout(() => {
+        printing = false;
+      }, 0);
+    });
+
+    return { renderAnswer, renderWarnings, sharedBox, regionNames };
+  }
+
+  ns.results = { create };
+})();
