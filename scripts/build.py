@@ -15,6 +15,7 @@ import functools
 import gc
 import http.server
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -149,6 +150,24 @@ def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = T
         return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs)
 
 
+ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def relative_404(site_dir: Path) -> None:
+    """404.html links from the site root ("/assets/…"), which a copy opened from disk cannot follow:
+    without a public address, write them relative to the root, where 404.html lies. A server still
+    shows it styled for a missing page at the top level; with `site_url` set, mkdocs' absolute links
+    (under that address) are kept, so it is styled at any depth there."""
+    from scripts.render_calculator import public_site_url
+
+    page = site_dir / "404.html"
+    if public_site_url() is not None or not page.is_file():
+        return
+    text = ROOT_LINK.sub(r"\1", page.read_text(encoding="utf-8"))
+    text = text.replace('"base": "/"', '"base": "."').replace('"/assets/', '"assets/')
+    page.write_text(text, encoding="utf-8")
+
+
 def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[str, object]:
     started = time.perf_counter()
     log("validating and compiling policy_data/")
@@ -180,6 +199,7 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[
         log(f"mkdocs build → {site_dir}")
         run_mkdocs(site_dir)
         compact_search_index(site_dir)
+        relative_404(site_dir)
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

@@ -541,7 +541,7 @@ def test_the_printed_handout_has_inputs_results_sources_date_and_disclaimer(calc
         page.emulate_media(media="screen")
 
 
-def test_on_a_phone_only_the_table_scrolls_sideways(calc: CalculatorPage) -> None:
+def test_on_a_phone_nothing_is_wider_than_the_screen_and_cards_replace_the_table(calc: CalculatorPage) -> None:
     page = calc.page
     page.set_viewport_size({"width": 390, "height": 844})
     try:
@@ -561,7 +561,9 @@ def test_on_a_phone_only_the_table_scrolls_sideways(calc: CalculatorPage) -> Non
             }"""
         )
         assert overflow == {"page": 0, "wide": []}
-        # The table itself does scroll inside its box.
-        assert page.eval_on_selector(".calc-table-wrap", "box => box.scrollWidth > box.clientWidth")
+        # One card per region (benefit → figure) instead of the wide table.
+        assert page.locator(".calc-matrix-wrap").is_hidden()
+        assert page.locator(".calc-card .calc-card-figures").count() == len(calc.config["regions"])
+        assert page.locator(".calc-card .calc-card-figures").first.is_visible()
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})

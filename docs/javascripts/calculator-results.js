@@ -183,7 +183,7 @@
         el("thead", {}, head),
         el("tbody", {}, rows),
       );
-      return el("div", { className: "calc-table-wrap", tabindex: "0", role: "region", "aria-label": "各地估算结果，可左右滑动", "data-scroll-key": "matrix" }, table);
+      return el("div", { className: "calc-table-wrap calc-matrix-wrap", tabindex: "0", role: "region", "aria-label": "各地估算结果，可左右滑动", "data-scroll-key": "matrix" }, table);
     }
 
     /* ---------- the medical payment chain --------------------------------------------------- */
@@ -329,44 +329,42 @@
     }
 
     /* Sourced statements on where to apply, whom to ask and what happens by itself (policy_data's
-     * `applying:`), the region's own first, then the national ones; silence is said, with 12333. */
-    function applyStatements(regionId, benefitId) {
-      const own = (config.applying[regionId] || []).filter((item) => item.benefits.includes(benefitId));
-      const national = regionId === "national" ? [] : (config.applying.national || []).filter((item) => item.benefits.includes(benefitId));
-      return { own, national };
-    }
-
-    function statementItem(item) {
+     * `applying:`), the region's own first, then the national ones, each once with the benefits it
+     * concerns; the benefits none of the region's statements covers are named, with 12333. */
+    function statementItem(item, benefitIds, labels, scope) {
+      const concerned = item.benefits.filter((id) => benefitIds.includes(id));
       return el(
         "li",
-        { className: "calc-apply-" + item.kind },
+        { className: "calc-apply-" + item.kind, "data-benefits": concerned.join(" ") },
+        scope ? el("span", { className: "calc-apply-scope" }, scope + "：") : null,
         el("span", { className: "calc-apply-kind" }, (config.apply_kinds[item.kind] || "") + "："),
         item.text,
-        el("span", { className: "calc-apply-source" }, "（出处：", sourceLinks(item.reference, null), "）"),
+        el("span", { className: "calc-apply-for" }, "（" + concerned.map((id) => labels[id]).join("、") + "）"),
+        el("span", { className: "calc-apply-source" }, "出处：", sourceLinks(item.reference, null)),
       );
     }
 
     function howToApply(answer, region, benefitIds) {
-      const blocks = benefitIds.map((benefitId) => {
-        const label = answer.results[region.id][benefitId].label;
-        const { own, national } = applyStatements(region.id, benefitId);
-        const items = [...own.map(statementItem), ...national.map((item) => {
-          const li = statementItem(item);
-          li.prepend(el("span", { className: "calc-apply-scope" }, "全国："));
-          return li;
-        })];
-        if (!own.length) {
-          items.push(
-            el(
-              "li",
-              { className: "calc-apply-silent" },
-              "所收录的" + region.name + "文件没有写明在哪里、怎样办理" + label + "。" + HELPLINE,
-            ),
-          );
-        }
-        return el("section", { className: "calc-apply-benefit", "data-benefit": benefitId }, el("h4", {}, label), el("ul", { className: "calc-apply-list" }, items));
-      });
-      return blocks;
+      const labels = {};
+      for (const benefitId of benefitIds) labels[benefitId] = answer.results[region.id][benefitId].label;
+      const concerns = (item) => item.benefits.some((id) => benefitIds.includes(id));
+      const own = (config.applying[region.id] || []).filter(concerns);
+      const national = region.id === "national" ? [] : (config.applying.national || []).filter(concerns);
+      const silent = benefitIds.filter((id) => !own.some((item) => item.benefits.includes(id)));
+      const items = [
+        ...own.map((item) => statementItem(item, benefitIds, labels, null)),
+        ...national.map((item) => statementItem(item, benefitIds, labels, "全国")),
+      ];
+      if (silent.length) {
+        items.push(
+          el(
+            "li",
+            { className: "calc-apply-silent", "data-benefits": silent.join(" ") },
+            "所收录的" + region.name + "文件没有写明在哪里、怎样办理" + silent.map((id) => labels[id]).join("、") + "。" + HELPLINE,
+          ),
+        );
+      }
+      return el("ul", { className: "calc-apply-list" }, items);
     }
 
     /* ---------- a region as a card ----------------------------------------------------------- */
@@ -530,7 +528,7 @@
       } else {
         parts.push(...comparison);
       }
-      resultsBody.replaceChildren(...parts);
+      resultsBody.replaceChildren(...parts.flat(Infinity).filter(Boolean));
       restoreScroll(positions);
       root.dataset.resultState = "results";
       root.dataset.myRegion = mine ? mine.id : "";

@@ -426,9 +426,11 @@
     root.classList.remove("calc-shared-mode");
     const box = document.getElementById("calc-shared");
     if (box) box.remove();
-    const firstFilled = Array.from(form.elements).find((control) => control.name && fieldByKey.has(control.name) && control.value && control.type !== "checkbox");
+    // The first field the link filled in, where the reader most likely wants to change something.
+    const filled = readForm();
+    const first = config.fields.find((field) => filled[field.key] !== undefined && field.type !== "multi_choice");
     form.scrollIntoView({ block: "start" });
-    if (firstFilled) focusField(firstFilled.name);
+    if (first) focusField(first.key);
   }
   function enterSharedMode(values) {
     sharedMode = true;
