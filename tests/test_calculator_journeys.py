@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -211,8 +212,10 @@ def test_an_opened_panel_stays_open_after_an_edit_and_a_tap_right_after_typing(d
 
 
 def pdf_pages(pdf: bytes) -> tuple[int, str]:
+    """The page count and the text (NFKC: the PDF's fonts give some characters as Kangxi radicals)."""
     reader = PdfReader(io.BytesIO(pdf))
-    return len(reader.pages), "".join(page.extract_text() or "" for page in reader.pages)
+    text = "".join(page.extract_text() or "" for page in reader.pages)
+    return len(reader.pages), unicodedata.normalize("NFKC", text)
 
 
 def test_printing_one_regions_calculation_gives_at_most_two_a4_pages(desktop: Any, site_url: str) -> None:
