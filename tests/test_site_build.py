@@ -544,3 +544,26 @@ def test_markup_in_the_data_is_shown_as_text_never_run(tmp_path: Path, compiled_
         rendered = markdown.markdown(text, extensions=["attr_list", "tables"])
         assert 'href="javascript' not in rendered, page.name
     assert "&lt;script&gt;" in (docs / "regions" / "beijing.md").read_text(encoding="utf-8")
+
+
+def test_the_public_address_comes_from_mkdocs_site_url(tmp_path: Path) -> None:
+    from scripts.render_calculator import MKDOCS_YML, public_site_url
+
+    assert public_site_url(MKDOCS_YML) is None  # the repository's site has no public address yet
+    settings = tmp_path / "mkdocs.yml"
+    settings.write_text("site_name: x\nsite_url: https://example.org/shebao\n", encoding="utf-8")
+    assert public_site_url(settings) == "https://example.org/shebao/"
+    settings.write_text("site_name: x\nsite_url: file:///media/usb/\n", encoding="utf-8")
+    assert public_site_url(settings) is None
+
+
+def test_the_calculator_page_carries_how_to_apply_with_document_numbers(built_site: Path) -> None:
+    text = (built_site / "calculator.html").read_text(encoding="utf-8")
+    start = text.index('id="calculator-config">') + len('id="calculator-config">')
+    config = json.loads(text[start : text.index("</script>", start)])
+    assert set(config["applying"]) == {region["id"] for region in config["regions"]}
+    shaanxi = {item["id"]: item for item in config["applying"]["shaanxi"]}
+    paid = shaanxi["paid_contribution_by_government"]
+    assert paid["kind"] == "automatic" and paid["reference"]["number"] == "陕人社发[2017]60号"
+    assert config["apply_kinds"]["automatic"] == "不用申请"
+    assert config["public_url"] is None

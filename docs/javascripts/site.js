@@ -293,8 +293,13 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-header__button text-size";
+    var state = document.createElement("span");
+    state.className = "text-size-state";
+    button.appendChild(document.createTextNode("字号"));
+    button.appendChild(state);
     function label() {
-      button.textContent = "字号：" + current.label;
+      // On a phone only "字号" shows (the header needs the room); the state is in the label.
+      state.textContent = "：" + current.label;
       var next = TEXT_SIZES[(TEXT_SIZES.indexOf(current) + 1) % TEXT_SIZES.length];
       button.setAttribute("aria-label", "字号：" + current.label + "。点击改为" + next.label);
       button.setAttribute("title", "改变字号（标准、大、特大）");
