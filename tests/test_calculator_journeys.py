@@ -533,3 +533,36 @@ def test_bounds_unknowns_and_stale_data_are_shown_as_python_says(contract_page: 
     page.locator('details.calc-region[data-region="national"] > summary').click()
     assert "养老金领取通知书上的「基础养老金」" in page.inner_text('details.calc-region[data-region="national"]')
     assert "资料可能已过时" in contract_page.cell("national", "pension_monthly")
+
+
+@pytest.mark.parametrize("where", ["http", "disk"])
+def test_the_settlement_slip_path_never_draws_an_unknown_layer_as_zero(
+    desktop: Any, site_url: str, built_site: Path, where: str
+) -> None:
+    """The 结算单 path: only the out-of-pocket amount after basic insurance is known (from the
+    hospital's settlement slip). Layers Python cannot compute read as unknown, never as 0元."""
+    base = site_url if where == "http" else folder_uri(built_site)
+    household = {"status": ["registered_poor"], "medical.out_of_pocket": 20000}
+    calc = CalculatorPage.open(desktop, base, fragment_of(household))
+    calc.wait_for_result(calc.expected_link(household))
+    page = calc.page
+    layers = page.eval_on_selector_all(
+        ".calc-chain-step",
+        """steps => steps.map(step => ({
+            layer: step.dataset.layer, status: step.dataset.status, text: step.querySelector("strong").textContent
+        }))""",
+    )
+    assert len(layers) == 4 * len(calc.config["regions"])
+    for layer in layers:
+        if layer["status"] not in ("computed", "given"):
+            assert not re.fullmatch(r"0(\.0+)?元", layer["text"]), layer
+            unknown_words = ("原文未规定", "不适用", "无法计算", "至少", "最多")
+            assert layer["text"].startswith(unknown_words), layer
+    for region in calc.config["regions"]:
+        assert calc.cell(region["id"], "medical").strip()
+    # "各地相同" only when every region knows its figure.
+    header = page.inner_text('table.calc-summary tr[data-benefit="medical"] th')
+    cells = [calc.cell(region["id"], "medical") for region in calc.config["regions"]]
+    if all("原文未规定" in cell or "无法计算" in cell for cell in cells):
+        assert "各地相同" not in header
+    assert calc.errors == []
