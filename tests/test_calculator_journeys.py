@@ -524,7 +524,7 @@ def test_bounds_unknowns_and_stale_data_are_shown_as_python_says(contract_page: 
     # An unknown layer is drawn as unknown with Python's reason, never as 0元.
     chain = page.inner_text('.calc-chain-row[data-region="national"]')
     assert "基本医保" in chain and "54,000元" in chain
-    assert "无法计算：缺少大病保险起付线" in chain
+    assert "大病保险 未知（缺少大病保险起付线）" in chain
     assert "0元" not in chain.replace("54,000元", "")
     # The stale warning and the data date per region; the hint says where the figure is found.
     card = page.locator('.calc-card[data-region="national"]')
@@ -532,7 +532,7 @@ def test_bounds_unknowns_and_stale_data_are_shown_as_python_says(contract_page: 
     assert "本地区所用资料截至2018年1月" in card.inner_text()
     page.locator('details.calc-region[data-region="national"] > summary').click()
     assert "养老金领取通知书上的「基础养老金」" in page.inner_text('details.calc-region[data-region="national"]')
-    assert "资料可能已过时" in contract_page.cell("national", "pension_monthly")
+    assert "数字可能已过时" in contract_page.cell("national", "pension_monthly")
 
 
 @pytest.mark.parametrize("where", ["http", "disk"])
@@ -556,7 +556,7 @@ def test_the_settlement_slip_path_never_draws_an_unknown_layer_as_zero(
     for layer in layers:
         if layer["status"] not in ("computed", "given"):
             assert not re.fullmatch(r"0(\.0+)?元", layer["text"]), layer
-            unknown_words = ("原文未规定", "不适用", "无法计算", "至少", "最多")
+            unknown_words = ("未知", "原文未规定", "不适用", "无法计算", "至少", "最多")
             assert layer["text"].startswith(unknown_words), layer
     for region in calc.config["regions"]:
         assert calc.cell(region["id"], "medical").strip()

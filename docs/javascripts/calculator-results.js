@@ -78,24 +78,28 @@
         return summary;
       }
       if (result.benefit === "medical") {
-        if (answer === "exact" || (!answer && known(result.out_of_pocket))) {
-          summary.figure = "个人自付 " + (known(result.out_of_pocket) ? money(result.out_of_pocket) : result.display);
+        // Python says how much is reimbursed: exactly, at least (医疗救助 unknown) or not at all.
+        if (answer === "exact" || answer === "bounded") {
+          summary.figure = "报销 " + result.display;
+          if (answer === "bounded") summary.state = "bounded";
+          if (known(result.out_of_pocket)) summary.notes.push("个人自付 " + money(result.out_of_pocket));
+          else if (result.out_of_pocket_bounds && known(result.out_of_pocket_bounds.high)) {
+            summary.notes.push("个人自付最多 " + money(result.out_of_pocket_bounds.high));
+          }
           if (known(result.reimbursement_ratio)) summary.notes.push("各项共报销约 " + numberFormat.format(result.reimbursement_ratio) + "%");
-        } else if (answer === "bounded") {
-          summary.figure = "个人自付 " + result.display;
-          summary.state = "bounded";
+        } else if (!answer && known(result.out_of_pocket)) {
+          summary.figure = "个人自付 " + money(result.out_of_pocket);
+          if (known(result.reimbursement_ratio)) summary.notes.push("各项共报销约 " + numberFormat.format(result.reimbursement_ratio) + "%");
         } else {
-          summary.figure = answer === "unknown" && result.display ? result.display : "原文未规定";
+          summary.figure = result.display || "无法计算";
           summary.state = "missing";
-          const paid = (result.layers || []).filter(
-            (layer) => layer.id !== "out_of_pocket" && (layer.status === "computed" || layer.status === "given") && known(layer.amount),
-          );
+          const paid = (result.layers || []).filter((layer) => layer.id !== "out_of_pocket" && known(layer.amount) && layer.status !== "not_applicable");
           if (paid.length) summary.notes.push("已知：" + paid.map((layer) => layer.label + "支付 " + money(layer.amount)).join("，"));
         }
         return withCommonNotes(result, summary);
       }
       if (answer === "unknown") {
-        summary.figure = result.display || "原文未规定";
+        summary.figure = result.display || "无法计算";
         summary.state = "missing";
       } else if (result.display) {
         summary.figure = result.display;
@@ -131,7 +135,7 @@
 
     function withCommonNotes(result, summary) {
       if (result.target && result.target.text) summary.notes.push(result.target.text);
-      if (result.stale) summary.notes.push("资料可能已过时");
+      if (result.stale) summary.notes.push("数字可能已过时");
       return summary;
     }
 
@@ -198,16 +202,17 @@
       return null;
     }
 
-    /* An unknown layer reads as unknown (with Python's reason), never as 0元. */
+    /* An unknown layer reads as unknown (Python's words, or 未知), never as 0元; its reason is in the
+     * text too, so a phone (no hover) shows it. */
     function layerText(layer) {
-      if (layer.status === "not_applicable") return { text: "不适用", known: false };
-      if ((layer.status === "computed" || layer.status === "given") && known(layer.amount)) {
+      if (layer.status === "not_applicable") return { text: layer.display || "不适用", known: false };
+      if (known(layer.amount) && layer.status !== "unknown" && layer.status !== "missing") {
         return { text: money(layer.amount) + (layer.status === "given" ? "（由您填写）" : ""), known: true };
       }
-      const range = boundsText(layer.bounds);
+      const range = layer.display || boundsText(layer.bounds);
       if (range) return { text: range, known: false };
-      if (layer.status === "unknown") return { text: layer.reason ? "无法计算：" + layer.reason : "无法计算", known: false };
-      return { text: "原文未规定", known: false };
+      if (layer.status === "missing") return { text: "原文未规定", known: false };
+      return { text: "未知", known: false };
     }
 
     function chainRow(region, result, total) {
@@ -221,6 +226,7 @@
           el("span", { className: "calc-chain-label" }, layer.label),
           " ",
           el("strong", {}, shown.text),
+          layer.reason && !shown.known ? el("span", { className: "calc-chain-reason" }, "（" + layer.reason + "）") : null,
         );
       });
       const bar = el("div", { className: "calc-chain-bar", "aria-hidden": "true" });
