@@ -322,7 +322,7 @@
       const parts = [el("h4", {}, result.label + "：" + summary.figure)];
       if (result.summary) parts.push(el("p", { className: "calc-result-summary" }, result.summary));
       if (result.stale_message) parts.push(el("p", { className: "calc-warning calc-stale" }, result.stale_message));
-      if (result.target && result.target.text) parts.push(el("p", { className: "calc-target" }, result.target.text + "（这是政策目标，不是个人可领取的待遇）"));
+      if (result.target && result.target.text) parts.push(el("p", { className: "calc-target" }, result.target.text));
       if (result.payer) parts.push(el("p", {}, "由谁负担：" + result.payer));
       if (result.steps && result.steps.length) parts.push(el("ol", { className: "calc-steps" }, result.steps.map(stepItem)));
       if (result.missing && result.missing.length) {
@@ -464,7 +464,10 @@
         benefitIds
           .map((benefitId) => {
             const result = answer.results[region.id][benefitId];
-            return result.summary || result.label + " " + summaryOf(result).figure;
+            // Python's one-line summary names the region; the line names it once.
+            const prefix = region.name + "：";
+            if (result.summary) return result.summary.startsWith(prefix) ? result.summary.slice(prefix.length) : result.summary;
+            return result.label + " " + summaryOf(result).figure;
           })
           .join("；")
       );
