@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from calculator.api import SERIES_MEASURES, calculate_with, field_definitions
-from calculator.data import PolicyTable, lookup
+from calculator.api import calculate_with, field_definitions
+from calculator.data import PolicyTable
 from calculator.fields import default_calculation_date
 from calculator.presets import PRESETS
 from calculator.vocabulary import REGION_LEVELS, format_date
@@ -29,7 +29,6 @@ PAGE = "calculator.md"
 # says Python cannot start: a wasm file served with the wrong type can make loadPyodide() hang
 # without an error. Counted from the last progress, so a slow connection is not cut off.
 START_TIMEOUT_SECONDS = 60
-SERIES_POINTS = 11
 
 
 def json_for_script_tag(payload: object) -> str:
@@ -45,18 +44,6 @@ def parameter_links(compiled: dict[str, Any]) -> dict[str, str]:
         for parameter_id, parameter in parameters.items():
             links.setdefault(parameter_id, f"{html_path(topic_page(parameter['topic']))}#{parameter_id}")
     return links
-
-
-def contribution_grades(table: PolicyTable, compiled: dict[str, Any]) -> list[int]:
-    """X values for the pension curve: from the lowest to the highest national contribution grade."""
-    on = default_calculation_date(table)
-    low = lookup(table, "national", "pension.resident.contribution.minimum_grade", on)
-    high = lookup(table, "national", "pension.resident.contribution.maximum_grade", on)
-    if not (low.stated and high.stated and low.entry and high.entry):
-        return []
-    start, stop = int(str(low.entry.value)), int(str(high.entry.value))
-    step = (stop - start) / (SERIES_POINTS - 1)
-    return [round(start + step * i) for i in range(SERIES_POINTS)]
 
 
 def data_dates(table: PolicyTable, compiled: dict[str, Any]) -> dict[str, str]:
@@ -141,13 +128,6 @@ def page_config(
             "parameters": parameter_links(compiled),
             "documents": {doc_id: html_path(source_page(doc_id)) for doc_id in compiled["documents"]},
             "regions": {region_id: f"regions/{region_id}.html" for region_id in compiled["regions"]},
-        },
-        "series": {
-            "medical.total_cost": {"benefit": SERIES_MEASURES["medical.total_cost"][0]},
-            "pension.annual_contribution": {
-                "benefit": SERIES_MEASURES["pension.annual_contribution"][0],
-                "values": contribution_grades(table, compiled),
-            },
         },
         "applying": applying_statements(compiled),
         "apply_kinds": APPLY_KINDS,

@@ -94,6 +94,12 @@
     for (const names of sameAs.values()) {
       if (names.length > 1) notes.push(el("p", { className: "calc-help" }, names.join("、") + "的数字相同，曲线重合。"));
     }
+    // Python marks a point that is only a limit (a national minimum, a ceiling): say so, once.
+    const limits = new Set(lines.flatMap(([, points]) => points.map((p) => p.bound)).filter((bound) => bound === "at_least" || bound === "at_most"));
+    if (limits.size) {
+      const words = [limits.has("at_least") ? "“至少”" : null, limits.has("at_most") ? "“最多”" : null].filter(Boolean).join("或");
+      notes.push(el("p", { className: "calc-help calc-chart-bounds" }, "部分点是" + words + "的界限（当地规定不全），不是确切数字。"));
+    }
     if (skipped.length) {
       notes.push(el("p", { className: "calc-help" }, "以下地区缺少原文规定的数字，未画出：" + skipped.map((id) => regionNames.get(id)).join("、") + "。"));
     }

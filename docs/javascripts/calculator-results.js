@@ -304,9 +304,20 @@
       return el("li", {}, parameter.label + "：" + (parameter.display || "") + where + since + "。出处：", sourceLinks(parameter.reference, parameter.id));
     }
 
-    function stepItem(step) {
+    /* A figure cited again in a later step of the same benefit: its value, and "出处见上". */
+    function stepItem(step, cited) {
       const item = el("li", {}, el("span", { className: "calc-step-text" }, step.text));
-      if (step.parameters && step.parameters.length) item.append(el("ul", { className: "calc-params" }, step.parameters.map(parameterItem)));
+      if (step.parameters && step.parameters.length) {
+        const items = step.parameters.map((parameter) => {
+          const key = parameter.source === "user" ? "user:" + parameter.label : parameter.id + "@" + parameter.from;
+          if (!cited.has(key)) {
+            cited.add(key);
+            return parameterItem(parameter);
+          }
+          return el("li", { className: "calc-param-repeat" }, parameter.label + "：" + (parameter.display || "") + "（出处见上）");
+        });
+        item.append(el("ul", { className: "calc-params" }, items));
+      }
       return item;
     }
 
@@ -320,11 +331,11 @@
     function benefitSteps(result, benefitId) {
       const summary = summaryOf(result);
       const parts = [el("h4", {}, result.label + "：" + summary.figure)];
-      if (result.summary) parts.push(el("p", { className: "calc-result-summary" }, result.summary));
       if (result.stale_message) parts.push(el("p", { className: "calc-warning calc-stale" }, result.stale_message));
       if (result.target && result.target.text) parts.push(el("p", { className: "calc-target" }, result.target.text));
       if (result.payer) parts.push(el("p", {}, "由谁负担：" + result.payer));
-      if (result.steps && result.steps.length) parts.push(el("ol", { className: "calc-steps" }, result.steps.map(stepItem)));
+      const cited = new Set();
+      if (result.steps && result.steps.length) parts.push(el("ol", { className: "calc-steps" }, result.steps.map((step) => stepItem(step, cited))));
       if (result.missing && result.missing.length) {
         parts.push(el("p", { className: "calc-subhead" }, "原文未规定（可自行补充）"), el("ul", { className: "calc-missing" }, result.missing.map(missingItem)));
       }

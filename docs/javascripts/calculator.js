@@ -472,34 +472,15 @@
   let latest = 0;
   let lastAsked = null; // the household last sent to Python: asking again for it redraws nothing
 
-  async function drawCharts(values, answer, ticket) {
-    const first = answer.results[answer.regions[0].id];
-    const jobs = [];
-    if (values["medical.total_cost"] && first.medical) {
-      const cost = window.ShebaoCalc.dom.plainNumber(values["medical.total_cost"]) || 100000;
-      const top = Math.max(cost * 2, 20000);
-      const xs = Array.from({ length: 11 }, (_, i) => Math.round((top / 10) * i));
-      jobs.push(["个人自付随住院总费用的变化", "medical.total_cost", xs, "元", "住院总费用（元）"]);
-    }
-    const grades = config.series["pension.annual_contribution"].values;
-    if (grades.length && values["pension.years"] && first.pension_monthly) {
-      jobs.push(["每月养老金随个人缴费档次的变化", "pension.annual_contribution", grades, "元/月", "个人每年缴费（元）"]);
-    }
-    const figures = [];
-    for (const [title, vary, xs, unit, xLabel] of jobs) {
-      const household = Object.assign({}, values);
-      delete household[vary];
-      const series = await askPython({ action: "series", household, vary, values: xs });
-      if (ticket !== latest) return;
-      if (!series.errors) {
-        const chart = window.ShebaoCalc.chart.draw(title, series.series, unit, xLabel, config.regions, resultsBody.clientWidth);
-        if (chart) figures.push(chart);
-      }
-    }
+  /* The curves Python says this household calls for, drawn as they come (titles, labels, points). */
+  async function drawCharts(values, ticket) {
+    const reply = await askPython({ action: "charts", household: values });
+    if (ticket !== latest || reply.errors) return;
+    const figures = reply.charts
+      .map((chart) => window.ShebaoCalc.chart.draw(chart.title, chart.series, chart.unit_label, chart.x_label, config.regions, resultsBody.clientWidth))
+      .filter(Boolean);
     const box = document.getElementById("calc-charts");
-    if (box && ticket === latest) {
-      box.replaceChildren(...(figures.length ? [el("h3", {}, "变化曲线"), ...figures] : []));
-    }
+    if (box) box.replaceChildren(...(figures.length ? [el("h3", {}, "变化曲线"), ...figures] : []));
   }
 
   async function recalculate() {
@@ -541,7 +522,7 @@
     }
     lastShown = { answer, values, heading: null };
     draw();
-    drawCharts(values, answer, ticket).catch(() => {});
+    drawCharts(values, ticket).catch(() => {});
   }
 
   let recalculation = null;
