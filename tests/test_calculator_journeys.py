@@ -518,9 +518,9 @@ def test_bounds_unknowns_and_stale_data_are_shown_as_python_says(contract_page: 
     page = contract_page.page
     assert "至少 112.82元/月" in contract_page.cell("national", "pension_monthly")
     assert "无法计算：缺少基础养老金" in contract_page.cell("beijing", "pension_monthly")
-    # Unknown everywhere but one bound: the regions differ; all unknown: never "各地相同".
+    # One known figure among unknowns, or none known: never "各地相同" (nor "各地不同").
     pension_row = page.inner_text('table.calc-summary tr[data-benefit="pension_monthly"] th')
-    assert "各地不同" in pension_row
+    assert "各地相同" not in pension_row and "各地不同" not in pension_row
     medical_row = page.inner_text('table.calc-summary tr[data-benefit="medical"] th')
     assert "各地相同" not in medical_row
     # An unknown layer is drawn as unknown with Python's reason, never as 0元.

@@ -156,14 +156,22 @@
         "tr",
         {},
         el("th", { scope: "col", className: "calc-corner" }, "待遇"),
-        regions.map((region) => el("th", { scope: "col", "data-region": region.id }, region.name)),
+        regions.map((region) =>
+          el(
+            "th",
+            { scope: "col", "data-region": region.id },
+            region.name,
+            region.data_as_of_text ? el("span", { className: "calc-as-of" }, "本地区资料截至" + region.data_as_of_text) : null,
+          ),
+        ),
       );
       const rows = benefitIds.map((benefitId) => {
         const results = regions.map((region) => answer.results[region.id][benefitId]);
         const summaries = results.map(summaryOf);
-        const differs = new Set(summaries.map(summaryKey)).size > 1;
-        // "各地相同" only when the regions agree on a known figure, not when none of them knows it.
-        const sameKnown = !differs && summaries.every((summary) => !UNKNOWN.has(summary.state));
+        // Compare only what is known: "各地相同" needs at least two regions with a known, equal answer.
+        const knownKeys = summaries.filter((summary, index) => results[index] && results[index].answer !== "unknown" && !UNKNOWN.has(summary.state)).map(summaryKey);
+        const differs = new Set(knownKeys).size > 1;
+        const sameKnown = !differs && knownKeys.length === results.length && knownKeys.length > 1;
         const label = results.find(Boolean).label;
         const header = el(
           "th",
@@ -173,7 +181,7 @@
             ? el("span", { className: "badge badge-differs calc-badge" }, "各地不同")
             : sameKnown
               ? el("span", { className: "calc-same" }, "各地相同")
-              : el("span", { className: "calc-same" }, "各地均无法算出"),
+              : null,
         );
         const cells = summaries.map((summary, index) =>
           el("td", { "data-region": regions[index].id, "data-benefit": benefitId, className: "calc-cell-" + summary.state }, figureParts(summary)),
@@ -503,6 +511,12 @@
       const notes = [];
       for (const message of general) notes.push(el("p", { className: "calc-general-error", role: "alert" }, message));
       for (const message of answer && answer.warnings ? answer.warnings : []) notes.push(el("p", { className: "calc-warning" }, message));
+      // How old the figures are: one line when any result is past its figures by more than a year.
+      const stale = [];
+      for (const region of answer && answer.regions ? answer.regions : []) {
+        for (const result of Object.values(answer.results[region.id] || {})) if (result && result.stale && result.stale_message) stale.push(result.stale_message);
+      }
+      if (stale.length) notes.push(el("p", { className: "calc-warning calc-stale", role: "note" }, stale[0]));
       return notes;
     }
 
@@ -529,7 +543,7 @@
         "p",
         { className: "calc-help calc-table-help" },
         "每一列是一个地区，每一行是一项待遇；标有“各地不同”的行，各地结果不一样。" +
-          "“原文未规定”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
+          "“至少”“最多”表示资料只给出了下限或上限；“无法计算”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
       );
       const others = ordered.filter((region) => region !== mine);
       const comparison = [
