@@ -47,7 +47,6 @@ PYODIDE_FILES = (*RUNTIME_FILES, "pyodide.js")
 
 # npm file → path under docs/vendor/
 VENDORED_SCRIPTS = {
-    "iframe-worker/shim/index.js": "iframe-worker/shim.js",
     "qrcode-generator/dist/qrcode.js": "qrcode-generator/qrcode.js",
 }
 
@@ -115,19 +114,13 @@ def run_mkdocs(site_dir: Path) -> None:
     subprocess.run(command, cwd=ROOT, check=True)
 
 
-def compact_search_index(site_dir: Path) -> None:
-    """Rewrite the search index as plain UTF-8: mkdocs-material writes every Chinese character as a
-    six-byte \\uXXXX escape, which doubles what every page downloads."""
-    index_json = site_dir / "search" / "search_index.json"
-    if not index_json.is_file():
-        return
-    index = json.loads(index_json.read_text(encoding="utf-8"))
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    index_json.write_text(text, encoding="utf-8")
-    # The offline plugin's copy, loaded with <script> from file:// pages.
-    index_js = index_json.with_suffix(".js")
-    if index_js.is_file():
-        index_js.write_text(f"var __index = {text}", encoding="utf-8")
+def write_search(site_dir: Path) -> None:
+    """Material's search_index.json → the sharded index that docs/javascripts/search.js reads."""
+    from scripts.render_pages import ABOUT_PAGES, html_path
+    from scripts.search_index import write_search_index
+
+    figures = write_search_index(site_dir, {html_path(page) for page in ABOUT_PAGES})
+    log("search index: {pages} pages, {sections} sections, {terms} terms in {shards} shards".format(**figures))
 
 
 @contextlib.contextmanager
@@ -179,7 +172,7 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[
     if with_mkdocs:
         log(f"mkdocs build → {site_dir}")
         run_mkdocs(site_dir)
-        compact_search_index(site_dir)
+        write_search(site_dir)
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

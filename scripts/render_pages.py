@@ -59,6 +59,10 @@ DOWNLOAD_CSV = "policy_data.csv"
 CALCULATOR_PAGE = "calculator.md"
 # Written by benchmarks/ (make bench) with the measured figures; listed when present.
 BENCHMARKS_PAGE = "benchmarks.md"
+# Pages about the site itself rather than the policies: out of the navigation, listed on the
+# 关于本站 page (the last navigation entry), and ranked after every public page by the site search.
+ABOUT_PAGE = "about.md"
+ABOUT_PAGES = (ABOUT_PAGE, "data-guide.md", BENCHMARKS_PAGE)
 
 # The CSV's columns and what each means (the downloads page lists them).
 CSV_COLUMNS = {
@@ -603,18 +607,18 @@ def navigation(data: SiteData, docs_dir: Path) -> list[Any]:
         {"来源文件": sources},
         {"下载数据": "downloads/index.md"},
         {"术语表": "glossary.md"},
-        {"数据维护说明": "data-guide.md"},
+        {"关于本站": ABOUT_PAGE},
     ]
-    if (docs_dir / BENCHMARKS_PAGE).is_file():
-        nav.append({"性能测量": BENCHMARKS_PAGE})
     return nav
 
 
 def navigation_config(data: SiteData, docs_dir: Path) -> dict[str, Any]:
     """What docs/generated/nav.yml gives mkdocs: the navigation, and the pages left out of it on purpose."""
     config: dict[str, Any] = {"nav": navigation(data, docs_dir)}
+    off_nav = [f"/{page}" for page in ABOUT_PAGES if page != ABOUT_PAGE]
     if not lists_each_region(data):
-        config["not_in_nav"] = "\n".join(PAGES_OFF_NAV_WHEN_MANY) + "\n"
+        off_nav += PAGES_OFF_NAV_WHEN_MANY
+    config["not_in_nav"] = "\n".join(off_nav) + "\n"
     return config
 
 

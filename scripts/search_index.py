@@ -1,0 +1,226 @@
+"""The site search index, cut into small classic scripts so that search works from disk (file://)
+and a query reads only the part of the index it needs.
+
+    python -m scripts.search_index SITE_DIR     # rebuild SITE_DIR/search/ from mkdocs' output
+
+Sections come from mkdocs-material's search plugin (search/search_index.json: one entry per
+heading, its title and text); that file is then removed, as the browser never reads it.
+
+Terms, cut the same way here and in docs/javascripts/search.js (tests/test_search_index.py runs
+both on the same text and compares): the text is normalised (NFKC, lower case, traditional
+characters to simplified through docs/includes/search_variants.txt), Chinese runs become
+character bigrams (a lone character stays a unigram), Latin letters and digits become words, and a
+document number such as 陕人社发〔2017〕60号 also becomes the term "2017:60". A bigram index finds
+every substring of two or more characters, needs no dictionary in the browser, and survives a
+mistyped character (the other bigrams still match).
+
+Each posting carries its BM25 weight, computed here once, so the browser only adds numbers. Terms
+go into SHARD files by a hash of the term (FNV-1a over UTF-16 code units, as in JavaScript); the
+number of shards grows with the index so a shard stays near SHARD_TARGET_BYTES, and a term keeps
+its MAX_POSTINGS best sections, so a query of n terms reads at most n shards of bounded size,
+however many regions there are. What a result shows (page title, section titles, the start of
+each section's text) is in one small file per page, read only for the pages shown.
+
+Files, each calling a function of window.shebaoSearch (defined by search.js):
+    search/manifest.js    shard count, page count, first "about this site" page, variants
+    search/t/<n>.js       term → flat postings [page, section, weight, page, section, weight, …]
+    search/p/<n>.js       one page: url, title, sections [anchor, title, text]
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import shutil
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VARIANTS_FILE = ROOT / "docs" / "includes" / "search_variants.txt"
+
+SHARD_TARGET_BYTES = 8_000
+MAX_POSTINGS = 300
+# What a result shows of a section's text; the rest is only searched.
+SHOWN_TEXT_CHARS = 240
+# A word in a heading counts this many times a word in the text.
+TITLE_WEIGHT = 4
+# BM25 constants (the usual ones).
+K1 = 1.2
+B = 0.75
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+RUN = re.compile(f"[{CJK}]+|[a-z0-9]+")
+# 陕人社发〔2017〕60号, 国发[2014]8号, 京人社居发(2017)24号 → "2017:60" (after normalisation).
+DOCUMENT_NUMBER = re.compile(r"[〔\[(【]?\s*((?:19|20)\d\d)\s*[〕\])】]?\s*第?\s*(\d{1,4})\s*号")
+TAG = re.compile(r"<[^>]+>")
+SPACE = re.compile(r"\s+")
+
+
+def load_variants(path: Path = VARIANTS_FILE) -> dict[str, str]:
+    """Traditional (or variant) character → the simplified one the pages use; one pair per line."""
+    pairs: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if len(line) != 2:
+            raise ValueError(f"{path.name}: each line is two characters, traditional then simplified: {line!r}")
+        pairs[line[0]] = line[1]
+    return pairs
+
+
+def normalise(text: str, variants: dict[str, str]) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(variants.get(char, char) for char in text)
+
+
+def terms_of(text: str, variants: dict[str, str]) -> list[str]:
+    """The terms of a text, in order, repeated as often as they occur (see the module docstring)."""
+    text = normalise(text, variants)
+    terms: list[str] = []
+    for run in RUN.findall(text):
+        if run[0].isascii():
+            terms.append(run)
+        elif len(run) == 1:
+            terms.append(run)
+        else:
+            terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+    terms.extend(f"{year}:{int(number)}" for year, number in DOCUMENT_NUMBER.findall(text))
+    return terms
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a over UTF-16 code units: the same number as search.js computes with charCodeAt."""
+    value = 0x811C9DC5
+    encoded = term.encode("utf-16-le")
+    for i in range(0, len(encoded), 2):
+        value ^= encoded[i] | (encoded[i + 1] << 8)
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def plain_text(fragment: str) -> str:
+    """Material's section text is HTML with zero-width spaces between jieba's words."""
+    text = html.unescape(TAG.sub(" ", fragment)).replace("\u200b", "")
+    return SPACE.sub(" ", text).strip()
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    text: str
+
+
+@dataclass
+class Page:
+    url: str
+    title: str
+    sections: list[Section]
+
+
+def pages_from_material(index: dict[str, object], about_pages: set[str]) -> list[Page]:
+    """Material's entries grouped by page, in site order, with the pages about the site last."""
+    pages: dict[str, Page] = {}
+    docs = index["docs"]
+    assert isinstance(docs, list)
+    for entry in docs:
+        url, _, anchor = entry["location"].partition("#")
+        title, text = plain_text(entry["title"]), plain_text(entry["text"])
+        if url not in pages:
+            pages[url] = Page(url=url, title=title, sections=[])
+        pages[url].sections.append(Section(anchor=f"#{anchor}" if anchor else "", title=title, text=text))
+    ordered = sorted(pages.values(), key=lambda page: page.url in about_pages)
+    return ordered
+
+
+def postings(pages: list[Page], variants: dict[str, str]) -> dict[str, list[tuple[int, int, int]]]:
+    """term → [(page, section, weight)], the best MAX_POSTINGS by weight (BM25, ×100, rounded)."""
+    counts: list[tuple[int, int, Counter[str], int]] = []
+    for page_number, page in enumerate(pages):
+        for section_number, section in enumerate(page.sections):
+            title_terms = terms_of(section.title, variants)
+            text_terms = terms_of(section.text, variants)
+            counted: Counter[str] = Counter(text_terms)
+            for term in title_terms:
+                counted[term] += TITLE_WEIGHT
+            counts.append((page_number, section_number, counted, len(text_terms) + TITLE_WEIGHT * len(title_terms)))
+    total = len(counts)
+    average = sum(length for *_, length in counts) / max(total, 1)
+    frequency: Counter[str] = Counter()
+    for _, _, counted, _ in counts:
+        frequency.update(counted.keys())
+    index: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for page_number, section_number, counted, length in counts:
+        norm = K1 * (1 - B + B * length / average)
+        for term, tf in counted.items():
+            df = frequency[term]
+            idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+            weight = round(100 * idf * tf * (K1 + 1) / (tf + norm))
+            index[term].append((page_number, section_number, max(weight, 1)))
+    for term, entries in index.items():
+        if len(entries) > MAX_POSTINGS:
+            best = sorted(entries, key=lambda entry: -entry[2])[:MAX_POSTINGS]
+            index[term] = sorted(best)
+    return index
+
+
+def script(call: str, key: int, data: object) -> str:
+    return f"shebaoSearch.{call}({key},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
+
+
+def write_search_index(site: Path, about_pages: set[str]) -> dict[str, int]:
+    """Replace Material's search_index.json in SITE/search/ with the sharded index."""
+    folder = site / "search"
+    material_index = folder / "search_index.json"
+    index = json.loads(material_index.read_text(encoding="utf-8"))
+    variants = load_variants()
+    pages = pages_from_material(index, about_pages)
+    terms = postings(pages, variants)
+
+    flat = {term: [number for entry in entries for number in entry] for term, entries in terms.items()}
+    size = sum(len(term.encode()) + len(json.dumps(numbers, separators=(",", ":"))) + 4 for term, numbers in flat.items())
+    shards = max(1, math.ceil(size / SHARD_TARGET_BYTES))
+    grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    for term in sorted(flat):
+        grouped[shard_of(term, shards)][term] = flat[term]
+
+    shutil.rmtree(folder)
+    (folder / "t").mkdir(parents=True)
+    (folder / "p").mkdir()
+    for number, group in enumerate(grouped):
+        (folder / "t" / f"{number}.js").write_text(script("terms", number, group), encoding="utf-8")
+    for number, page in enumerate(pages):
+        data = {
+            "u": page.url,
+            "t": page.title,
+            "s": [[section.anchor, section.title, section.text[:SHOWN_TEXT_CHARS]] for section in page.sections],
+        }
+        (folder / "p" / f"{number}.js").write_text(script("page", number, data), encoding="utf-8")
+    about_from = sum(1 for page in pages if page.url not in about_pages)
+    manifest = {
+        "shards": shards,
+        "pages": len(pages),
+        "aboutFrom": about_from,
+        "variants": "".join(f"{old}{new}" for old, new in variants.items()),
+    }
+    (folder / "manifest.js").write_text(script("manifest", 0, manifest), encoding="utf-8")
+    return {"pages": len(pages), "sections": sum(len(page.sections) for page in pages), "terms": len(terms), "shards": shards}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from scripts.render_pages import ABOUT_PAGES, html_path
+
+    args = sys.argv[1:] if argv is None else argv
+    site = Path(args[0]) if args else ROOT / "site"
+    print(write_search_index(site, {html_path(page) for page in ABOUT_PAGES}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
