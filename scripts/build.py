@@ -114,12 +114,13 @@ def run_mkdocs(site_dir: Path) -> None:
     subprocess.run(command, cwd=ROOT, check=True)
 
 
-def write_search(site_dir: Path) -> None:
+def write_search(site_dir: Path, compiled: dict[str, object]) -> None:
     """Material's search_index.json → the sharded index that docs/javascripts/search.js reads."""
     from scripts.render_pages import ABOUT_PAGES, html_path
-    from scripts.search_index import write_search_index
+    from scripts.search_index import page_keywords, write_search_index
 
-    figures = write_search_index(site_dir, {html_path(page) for page in ABOUT_PAGES})
+    about = {html_path(page) for page in ABOUT_PAGES}
+    figures = write_search_index(site_dir, about, page_keywords(compiled))
     log("search index: {pages} pages, {sections} sections, {terms} terms in {shards} shards".format(**figures))
 
 
@@ -172,7 +173,7 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[
     if with_mkdocs:
         log(f"mkdocs build → {site_dir}")
         run_mkdocs(site_dir)
-        write_search(site_dir)
+        write_search(site_dir, compiled)
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

@@ -1,7 +1,7 @@
 """The site search index, cut into small classic scripts so that search works from disk (file://)
 and a query reads only the part of the index it needs.
 
-    python -m scripts.search_index SITE_DIR     # rebuild SITE_DIR/search/ from mkdocs' output
+Called by scripts/build.py after mkdocs build.
 
 Sections come from mkdocs-material's search plugin (search/search_index.json: one entry per
 heading, its title and text); that file is then removed, as the browser never reads it.
@@ -14,7 +14,10 @@ document number such as 陕人社发〔2017〕60号 also becomes the term "2017:
 every substring of two or more characters, needs no dictionary in the browser, and survives a
 mistyped character (the other bigrams still match).
 
-Each posting carries its BM25 weight, computed here once, so the browser only adds numbers. Terms
+Each posting carries its weight, computed here once, so the browser only adds numbers: BM25 of
+the term in the section's text plus TITLE_BOOST when it is in the section's heading. A page's own
+title counts for its first section, with the page's keywords from the data: a source page's 文号,
+a region page's name and the places above it (德令哈市 → 青海省, 海西蒙古族藏族自治州). Terms
 go into SHARD files by a hash of the term (FNV-1a over UTF-16 code units, as in JavaScript); the
 number of shards grows with the index so a shard stays near SHARD_TARGET_BYTES, and a term keeps
 its MAX_POSTINGS best sections, so a query of n terms reads at most n shards of bounded size,
@@ -34,11 +37,11 @@ import json
 import math
 import re
 import shutil
-import sys
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS_FILE = ROOT / "docs" / "includes" / "search_variants.txt"
@@ -47,8 +50,11 @@ SHARD_TARGET_BYTES = 8_000
 MAX_POSTINGS = 300
 # What a result shows of a section's text; the rest is only searched.
 SHOWN_TEXT_CHARS = 240
-# A word in a heading counts this many times a word in the text.
-TITLE_WEIGHT = 4
+# A term in a heading (or a page's keywords) adds this many times the most a term in the text can
+# add (BM25 saturates: a table naming 陕西 in every row must not outweigh the page titled 陕西省).
+TITLE_BOOST = 2.5
+# A page scores its best section plus this share of its other sections.
+OTHER_SECTIONS_SHARE = 0.125
 # BM25 constants (the usual ones).
 K1 = 1.2
 B = 0.75
@@ -139,30 +145,33 @@ def pages_from_material(index: dict[str, object], about_pages: set[str]) -> list
     return ordered
 
 
-def postings(pages: list[Page], variants: dict[str, str]) -> dict[str, list[tuple[int, int, int]]]:
-    """term → [(page, section, weight)], the best MAX_POSTINGS by weight (BM25, ×100, rounded)."""
-    counts: list[tuple[int, int, Counter[str], int]] = []
+def postings(
+    pages: list[Page], variants: dict[str, str], keywords: dict[str, list[str]]
+) -> dict[str, list[tuple[int, int, int]]]:
+    """term → [(page, section, weight)], the best MAX_POSTINGS by weight (×100, rounded)."""
+    counts: list[tuple[int, int, Counter[str], set[str], int]] = []
     for page_number, page in enumerate(pages):
         for section_number, section in enumerate(page.sections):
-            title_terms = terms_of(section.title, variants)
+            title = section.title
+            if section_number == 0:
+                title = " ".join([page.title, title, *keywords.get(page.url, [])])
             text_terms = terms_of(section.text, variants)
-            counted: Counter[str] = Counter(text_terms)
-            for term in title_terms:
-                counted[term] += TITLE_WEIGHT
-            counts.append((page_number, section_number, counted, len(text_terms) + TITLE_WEIGHT * len(title_terms)))
+            counts.append(
+                (page_number, section_number, Counter(text_terms), set(terms_of(title, variants)), len(text_terms))
+            )
     total = len(counts)
-    average = sum(length for *_, length in counts) / max(total, 1)
+    average = max(sum(length for *_, length in counts) / max(total, 1), 1)
     frequency: Counter[str] = Counter()
-    for _, _, counted, _ in counts:
-        frequency.update(counted.keys())
+    for _, _, counted, titled, _ in counts:
+        frequency.update(counted.keys() | titled)
     index: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for page_number, section_number, counted, length in counts:
+    for page_number, section_number, counted, titled, length in counts:
         norm = K1 * (1 - B + B * length / average)
-        for term, tf in counted.items():
-            df = frequency[term]
-            idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-            weight = round(100 * idf * tf * (K1 + 1) / (tf + norm))
-            index[term].append((page_number, section_number, max(weight, 1)))
+        for term in counted.keys() | titled:
+            tf = counted[term]
+            idf = math.log(1 + (total - frequency[term] + 0.5) / (frequency[term] + 0.5))
+            score = tf * (K1 + 1) / (tf + norm) + (TITLE_BOOST * (K1 + 1) if term in titled else 0)
+            index[term].append((page_number, section_number, max(round(100 * idf * score), 1)))
     for term, entries in index.items():
         if len(entries) > MAX_POSTINGS:
             best = sorted(entries, key=lambda entry: -entry[2])[:MAX_POSTINGS]
@@ -174,14 +183,15 @@ def script(call: str, key: int, data: object) -> str:
     return f"shebaoSearch.{call}({key},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
 
 
-def write_search_index(site: Path, about_pages: set[str]) -> dict[str, int]:
-    """Replace Material's search_index.json in SITE/search/ with the sharded index."""
+def write_search_index(site: Path, about_pages: set[str], keywords: dict[str, list[str]]) -> dict[str, int]:
+    """Replace Material's search_index.json in SITE/search/ with the sharded index; keywords: page
+    url → words that count as the page's title."""
     folder = site / "search"
     material_index = folder / "search_index.json"
     index = json.loads(material_index.read_text(encoding="utf-8"))
     variants = load_variants()
     pages = pages_from_material(index, about_pages)
-    terms = postings(pages, variants)
+    terms = postings(pages, variants, keywords)
 
     flat = {term: [number for entry in entries for number in entry] for term, entries in terms.items()}
     size = sum(len(term.encode()) + len(json.dumps(numbers, separators=(",", ":"))) + 4 for term, numbers in flat.items())
@@ -207,20 +217,21 @@ def write_search_index(site: Path, about_pages: set[str]) -> dict[str, int]:
         "shards": shards,
         "pages": len(pages),
         "aboutFrom": about_from,
+        "otherSections": OTHER_SECTIONS_SHARE,
         "variants": "".join(f"{old}{new}" for old, new in variants.items()),
     }
     (folder / "manifest.js").write_text(script("manifest", 0, manifest), encoding="utf-8")
     return {"pages": len(pages), "sections": sum(len(page.sections) for page in pages), "terms": len(terms), "shards": shards}
 
 
-def main(argv: list[str] | None = None) -> int:
-    from scripts.render_pages import ABOUT_PAGES, html_path
+def page_keywords(compiled: dict[str, Any]) -> dict[str, list[str]]:
+    """Words from the data that name a page without being in its title."""
+    from scripts.render_pages import html_path, region_page, source_page
 
-    args = sys.argv[1:] if argv is None else argv
-    site = Path(args[0]) if args else ROOT / "site"
-    print(write_search_index(site, {html_path(page) for page in ABOUT_PAGES}))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    keywords: dict[str, list[str]] = {}
+    for region_id, region in compiled["regions"].items():
+        keywords[html_path(region_page(region_id))] = [region["name"], *region.get("admin_path", [])]
+    for document_id, document in compiled["documents"].items():
+        if document.get("number"):
+            keywords[html_path(source_page(document_id))] = [document["number"]]
+    return keywords

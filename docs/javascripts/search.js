@@ -9,8 +9,8 @@
  * compares the two): NFKC, lower case, traditional → simplified, Chinese runs → character bigrams
  * (a lone character stays itself), letters and digits → words, 陕人社发〔2017〕60号 → "2017:60".
  *
- * Ranking: each posting carries its BM25 weight; a page scores its best section plus a quarter of
- * the others, times the square of the share of the query's terms it contains (so a page holding
+ * Ranking: each posting carries its weight (BM25, more in a heading); a page scores its best
+ * section plus a share of the others (manifest.otherSections), times the square of the share of the query's terms it contains (so a page holding
  * the whole phrase or document number beats one holding a common part of it). Pages about the
  * site itself (manifest.aboutFrom onwards) come after every public page.
  */
@@ -145,7 +145,7 @@
       const best = Math.max(...scores);
       const rest = scores.reduce((sum, score) => sum + score, 0) - best;
       const coverage = hit.terms.size / known;
-      return { ...hit, score: (best + rest / 4) * coverage * coverage, about: hit.page >= manifest.aboutFrom };
+      return { ...hit, score: (best + rest * manifest.otherSections) * coverage * coverage, about: hit.page >= manifest.aboutFrom };
     });
     ranked.sort((a, b) => a.about - b.about || b.score - a.score || a.page - b.page);
     return { terms, variants, ranked };
