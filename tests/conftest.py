@@ -28,6 +28,10 @@ SEARCHES = [
     ("德令哈", "regions/delingha.html"),
     ("一次性生活补助", "topics/unemployment.html"),
 ]
+# The query set: searches as people type them, with the pages that answer each (see the file).
+QUERY_SET = ROOT / "tests" / "search" / "queries.yaml"
+# Share of the query set that must find one of its pages among the first five results.
+QUERY_SET_GOAL = 0.95
 CHROMIUM = os.environ.get("SHEBAO_CHROMIUM", "/usr/bin/chromium")
 # Flags for a closed network: without them Chromium keeps calling home and logs refusals.
 CHROMIUM_ARGS = [
@@ -183,6 +187,24 @@ def result_pages(links: list[str]) -> list[str]:
         if page not in pages:
             pages.append(page)
     return pages
+
+
+def load_query_set() -> list[dict[str, Any]]:
+    import yaml
+
+    queries: list[dict[str, Any]] = yaml.safe_load(QUERY_SET.read_text(encoding="utf-8"))["queries"]
+    return queries
+
+
+def query_set_misses(results: dict[str, list[str]], base: str) -> list[str]:
+    """The searches of the query set whose pages are not among their first five results; results:
+    query → result pages (absolute URLs, in order) under base."""
+    misses = []
+    for query in load_query_set():
+        top = [page.removeprefix(base) for page in results[query["q"]][:5]]
+        if not set(top) & set(query["pages"]):
+            misses.append(f"{query['q']} ({query['kind']}): {top}")
+    return misses
 
 
 def run_node_json(script: Path, job: dict[str, Any], folder: Path, *, timeout: float, what: str) -> dict[str, Any]:

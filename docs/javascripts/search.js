@@ -58,6 +58,8 @@
     manifest: (key, data) => received.set(`manifest/${key}`, data),
     terms: (key, data) => received.set(`t/${key}`, data),
     page: (key, data) => received.set(`p/${key}`, data),
+    // The terms of a text as this script cuts it (tests/test_search_index.py compares with Python).
+    cut: (text) => load("manifest/0").then((manifest) => termsOf(text, variantsOf(manifest))),
   };
 
   function load(name) {
