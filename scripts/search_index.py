@@ -194,7 +194,9 @@ def write_search_index(site: Path, about_pages: set[str], keywords: dict[str, li
     terms = postings(pages, variants, keywords)
 
     flat = {term: [number for entry in entries for number in entry] for term, entries in terms.items()}
-    size = sum(len(term.encode()) + len(json.dumps(numbers, separators=(",", ":"))) + 4 for term, numbers in flat.items())
+    size = sum(
+        len(term.encode()) + len(json.dumps(numbers, separators=(",", ":"))) + 4 for term, numbers in flat.items()
+    )
     shards = max(1, math.ceil(size / SHARD_TARGET_BYTES))
     grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
     for term in sorted(flat):
@@ -221,7 +223,12 @@ def write_search_index(site: Path, about_pages: set[str], keywords: dict[str, li
         "variants": "".join(f"{old}{new}" for old, new in variants.items()),
     }
     (folder / "manifest.js").write_text(script("manifest", 0, manifest), encoding="utf-8")
-    return {"pages": len(pages), "sections": sum(len(page.sections) for page in pages), "terms": len(terms), "shards": shards}
+    return {
+        "pages": len(pages),
+        "sections": sum(len(page.sections) for page in pages),
+        "terms": len(terms),
+        "shards": shards,
+    }
 
 
 def page_keywords(compiled: dict[str, Any]) -> dict[str, list[str]]:
