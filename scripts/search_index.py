@@ -90,9 +90,7 @@ def terms_of(text: str, variants: dict[str, str]) -> list[str]:
     text = normalise(text, variants)
     terms: list[str] = []
     for run in RUN.findall(text):
-        if run[0].isascii():
-            terms.append(run)
-        elif len(run) == 1:
+        if run[0].isascii() or len(run) == 1:
             terms.append(run)
         else:
             terms.extend(run[i : i + 2] for i in range(len(run) - 1))

@@ -64,7 +64,8 @@ def run_firefox(job: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def firefox_report(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """One Firefox session: the query set and the five searches, one golden case from a shared link, the stock loader."""
+    """One Firefox session: the query set and the five searches, a golden case from a shared link, the
+    stock loader."""
     reader = CalculatorPage(page=None, requests=RequestLog(""), config=calculator_config(built_site))
     job = {
         "site": str(built_site),
