@@ -26,7 +26,8 @@ each section's text) is in one small file per page, read only for the pages show
 
 Files, each calling a function of window.shebaoSearch (defined by search.js):
     search/manifest.js    shard count, page count, first "about this site" page, variants
-    search/t/<n>.js       term → flat postings [page, section, weight, page, section, weight, …]
+    search/t/<n>.js       term → flat postings [page, section, weight, page, section, weight, …],
+                          sorted by page, each page number written as the step from the one before
     search/p/<n>.js       one page: url, title, sections [anchor, title, text]
 """
 
@@ -46,10 +47,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS_FILE = ROOT / "docs" / "includes" / "search_variants.txt"
 
-SHARD_TARGET_BYTES = 8_000
+SHARD_TARGET_BYTES = 4_000
 MAX_POSTINGS = 300
 # What a result shows of a section's text; the rest is only searched.
-SHOWN_TEXT_CHARS = 240
+SHOWN_TEXT_CHARS = 150
 # A term in a heading (or a page's keywords) adds this many times the most a term in the text can
 # add (BM25 saturates: a table naming 陕西 in every row must not outweigh the page titled 陕西省).
 TITLE_BOOST = 2.5
@@ -177,6 +178,16 @@ def postings(
     return index
 
 
+def delta_encoded(entries: list[tuple[int, int, int]]) -> list[int]:
+    """[(page, section, weight)] sorted by page → flat numbers, each page as the step from the last."""
+    flat: list[int] = []
+    previous = 0
+    for page, section, weight in entries:
+        flat += [page - previous, section, weight]
+        previous = page
+    return flat
+
+
 def script(call: str, key: int, data: object) -> str:
     return f"shebaoSearch.{call}({key},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
 
@@ -191,7 +202,7 @@ def write_search_index(site: Path, about_pages: set[str], keywords: dict[str, li
     pages = pages_from_material(index, about_pages)
     terms = postings(pages, variants, keywords)
 
-    flat = {term: [number for entry in entries for number in entry] for term, entries in terms.items()}
+    flat = {term: delta_encoded(entries) for term, entries in terms.items()}
     size = sum(
         len(term.encode()) + len(json.dumps(numbers, separators=(",", ":"))) + 4 for term, numbers in flat.items()
     )

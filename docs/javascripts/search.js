@@ -134,8 +134,10 @@
       const postings = shards[i][term];
       if (!postings) return;
       known++;
+      let page = 0;
       for (let j = 0; j < postings.length; j += 3) {
-        const [page, section, weight] = [postings[j], postings[j + 1], postings[j + 2]];
+        page += postings[j]; // pages are written as steps from the one before
+        const [section, weight] = [postings[j + 1], postings[j + 2]];
         if (!pages.has(page)) pages.set(page, { page, sections: new Map(), terms: new Set() });
         const hit = pages.get(page);
         hit.sections.set(section, (hit.sections.get(section) || 0) + weight);
