@@ -121,7 +121,11 @@ def measure(site: Path, *, quick: bool = False) -> dict[str, Any]:
         "hit_rate_top5": round(hit_rate, 3),
         "hit_rate_first": round(sum(entry["first"] for entry in per_query) / len(per_query), 3),
         "misses": [{"query": entry["query"], "results": entry["results"]} for entry in per_query if not entry["top5"]],
-        "on_page_open": {"files": on_open, "kb": round(sum((site / name).stat().st_size for name in on_open) / KB, 1)},
+        "on_page_open": {
+            "page": OPENED_PAGE,
+            "files": on_open,
+            "kb": round(sum((site / name).stat().st_size for name in on_open) / KB, 1),
+        },
         "per_query_kb": {"median": median(kbs), "max": max(kbs), "heaviest": heaviest["query"]},
         "per_query_gzip_kb": {
             "median": median([entry["gzip_kb"] for entry in per_query]),
