@@ -144,15 +144,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = True) -> dict[str, object]:
+def build(
+    site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = True, data_dir: Path = DEFAULT_DATA_DIR
+) -> dict[str, object]:
     with collector_paused():
-        return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs)
+        return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs, data_dir=data_dir)
 
 
-def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[str, object]:
+def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir: Path) -> dict[str, object]:
     started = time.perf_counter()
     log("validating and compiling policy_data/")
-    compiled = compile_data()
+    compiled = compile_data(data_dir)
     write_vocabulary_snippet(DOCS / "generated" / "vocabulary.md")
 
     # Imported here so a data error is reported before anything heavier is loaded.

@@ -36,11 +36,17 @@ from calculator.vocabulary import (
     TOPICS,
     UNITS,
 )
+from scripts.data_limits import (
+    MAX_EVIDENCE_CHARS,
+    MAX_ID_CHARS,
+    MAX_NAME_CHARS,
+    MAX_PROSE_CHARS,
+    MAX_TEXT_VALUE_CHARS,
+)
 
 ASCII_ID = r"^[a-z][a-z0-9_]*$"
 PARAMETER_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_EVIDENCE_CHARS = 40
 
 Unit = Literal[tuple(UNITS)]  # type: ignore[valid-type]
 Aspect = Literal[tuple(ASPECTS)]  # type: ignore[valid-type]
@@ -52,8 +58,11 @@ DateBasis = Literal[tuple(DATE_BASES)]  # type: ignore[valid-type]
 Qualifier = Literal[tuple(QUALIFIERS)]  # type: ignore[valid-type]
 Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
 
-Text = Annotated[StrictStr, Field(min_length=1)]
-AsciiId = Annotated[StrictStr, Field(pattern=ASCII_ID)]
+# Every text has a length limit (scripts/data_limits.py): a name, or a paragraph of prose.
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+Prose = Annotated[StrictStr, Field(min_length=1, max_length=MAX_PROSE_CHARS)]
+AsciiId = Annotated[StrictStr, Field(pattern=ASCII_ID, max_length=MAX_ID_CHARS)]
+ParameterId = Annotated[StrictStr, Field(pattern=PARAMETER_ID, max_length=MAX_ID_CHARS)]
 
 
 def check_iso_date(text: str) -> str:
@@ -90,7 +99,7 @@ class Region(Strict):
     level: Level
     parent: AsciiId | None
     admin_path: list[Text] = []
-    summary: Text | None = None
+    summary: Prose | None = None
 
 
 class Document(Strict):
@@ -103,8 +112,8 @@ class Document(Strict):
     kind: DocumentKind
     source_file: Text | None = None
     based_on: list[AsciiId] = []
-    url_note: Text | None = None
-    note: Text | None = None
+    url_note: Prose | None = None
+    note: Prose | None = None
 
     _issued = field_validator("issued")(check_partial_date)
     _effective = field_validator("effective")(lambda v: v if v is None else check_iso_date(v))
@@ -114,12 +123,17 @@ class Reference(Strict):
     document: AsciiId
     section: Text
     evidence: Annotated[StrictStr, Field(min_length=1, max_length=MAX_EVIDENCE_CHARS)] | None = None
-    note: Text | None = None
+    note: Prose | None = None
 
 
 _UNSET: Any = object()
 
-Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
+Scalar = (
+    StrictBool
+    | StrictInt
+    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    | Annotated[StrictStr, Field(max_length=MAX_TEXT_VALUE_CHARS)]
+)
 
 
 class DatedValue(Strict):
@@ -129,10 +143,10 @@ class DatedValue(Strict):
     not_stated: StrictBool = False
     reference: Reference
     date_basis: DateBasis = "stated"
-    date_note: Text | None = None
+    date_note: Prose | None = None
     until: IsoDate | None = None
     qualifier: Qualifier | None = None
-    note: Text | None = None
+    note: Prose | None = None
 
     _until = field_validator("until")(lambda v: v if v is None else check_iso_date(v))
 
@@ -162,8 +176,8 @@ class Parameter(Strict):
     counter: Text | None = None
     applies_to: list[Group] | None = None
     area: Text | None = None
-    refines: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
-    description: Text | None = None
+    refines: ParameterId | None = None
+    description: Prose | None = None
     values: dict[IsoDate, DatedValue] = Field(min_length=1)
 
     @field_validator("label")
@@ -219,9 +233,9 @@ class Parameter(Strict):
 class PolicyItem(Strict):
     id: AsciiId
     title: Text
-    summary: Text
+    summary: Prose
     applies_to: list[Group] = Field(min_length=1)
-    parameters: dict[Annotated[StrictStr, Field(pattern=PARAMETER_ID)], Parameter] = {}
+    parameters: dict[ParameterId, Parameter] = {}
 
 
 class RegionFile(Strict):
