@@ -109,7 +109,11 @@ HOSTILE = [
     Hostile("a thousand years", household(**{"pension.years": 1000}), "「.+」须为"),
     Hostile("duplicate key, last bad", '{"maternity.babies": 1, "maternity.babies": -1}', "「.+」须为"),
     # --- regions and actions ----------------------------------------------------------------------------------
-    Hostile("markup for a region", household(regions=["<script>alert(1)</script>"], **{WAGE: 6000}), "没有这个地区|地区编号无效"),
+    Hostile(
+        "markup for a region",
+        household(regions=["<script>alert(1)</script>"], **{WAGE: 6000}),
+        "没有这个地区|地区编号无效",
+    ),
     Hostile("unknown region", household(regions="nowhere", **{WAGE: 6000}), "没有这个地区"),
     Hostile("no regions", household(regions=[], **{WAGE: 6000}), "须为地区编号的列表"),
     Hostile("a number for regions", household(regions=5, **{WAGE: 6000}), "须为地区编号的列表"),
