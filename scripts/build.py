@@ -182,6 +182,9 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
         log(f"mkdocs build → {site_dir}")
         run_mkdocs(site_dir)
         compact_search_index(site_dir)
+        from scripts.csp import apply_content_security_policy
+
+        log(f"Content-Security-Policy written into {apply_content_security_policy(site_dir)} pages")
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 
