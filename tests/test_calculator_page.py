@@ -24,12 +24,11 @@ from calculator_driver import (
     form_text,
     money_text,
 )
-from conftest import ROOT
+from conftest import load_axe
 from golden import CASES, GoldenCase
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Text that must never reach a reader, whatever was typed or linked.
 FORBIDDEN_TEXT = ("NaN", "undefined", "Traceback", "null", "[object", "Error", "Infinity")
 
@@ -482,7 +481,7 @@ def show_a_full_result(calc: CalculatorPage) -> None:
 
 
 def serious_violations(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
+    load_axe(page)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
