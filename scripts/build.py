@@ -1,4 +1,5 @@
-"""The whole build: validate data → render pages → package the calculator → vendor JS → mkdocs.
+"""The whole build: validate data → render pages → package the calculator → vendor JS → ProperDocs
+(mkdocs.yml) → a Content-Security-Policy in every page.
 
     python -m scripts.build                 # build into site/
     python -m scripts.build --serve         # build, then serve site/ at http://127.0.0.1:8000

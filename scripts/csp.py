@@ -14,6 +14,7 @@ so the same policy serves http and file://; tests/test_csp.py proves it in both 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -100,19 +101,27 @@ def runtime_inline_scripts(site_dir: Path, html: str) -> list[str]:
     shim = site_dir / IFRAME_WORKER_SHIM
     if not shim.is_file() or "iframe-worker/shim.js" not in html:
         return []
-    source = shim.read_text(encoding="utf-8")
-    post = re.search(r"function c\(s,n\)\{parent\.postMessage\(s,n\|\|\"\*\"\)\}", source)
-    load = re.search(r"function d\(\.\.\.s\)\{return s\.reduce\(.*?Promise\.resolve\(\)\)\}", source)
+    functions = _shim_functions(shim)
     config = re.search(r'"search":\s*"(?P<url>[^"]+)"', html)
-    if not (post and load and config):
+    if functions is None or config is None:
         raise ValueError(f"{IFRAME_WORKER_SHIM} or the search configuration changed: update scripts/csp.py")
+    post, load = functions
     url = config.group("url")
     body = (
-        f"postMessage={post.group(0)};importScripts={load.group(0)};"
+        f"postMessage={post};importScripts={load};"
         f'addEventListener("error",({{error}})=>{{parent.dispatchEvent(new ErrorEvent("error",'
         f'{{filename:"{url}",error}}))}})'
     )
     return [script_hash(body)]
+
+
+@functools.cache
+def _shim_functions(shim: Path) -> tuple[str, str] | None:
+    """The source text of the two functions iframe-worker writes into its frame (as toString gives it)."""
+    source = shim.read_text(encoding="utf-8")
+    post = re.search(r"function c\(s,n\)\{parent\.postMessage\(s,n\|\|\"\*\"\)\}", source)
+    load = re.search(r"function d\(\.\.\.s\)\{return s\.reduce\(.*?Promise\.resolve\(\)\)\}", source)
+    return (post.group(0), load.group(0)) if post and load else None
 
 
 def apply_content_security_policy(site_dir: Path) -> int:
