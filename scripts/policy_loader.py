@@ -198,7 +198,7 @@ def _load_file(path: Path, display: str) -> tuple[LoadedRegion | None, list[Prob
     try:
         data, lines = read_yaml(text)
     except YamlRefused as refused:
-        return None, [Problem(display, refused.line, "", refused.reason)]
+        return None, [Problem(display, refused.line, refused.path, refused.reason)]
     except DuplicateKey as dup:
         return None, [Problem(display, dup.line, dup.key, f"duplicate key (first at line {dup.first_line})")]
     except yaml.MarkedYAMLError as error:

@@ -49,9 +49,9 @@ _PLAIN_INTEGER = re.compile(r"[-+]?(0b[0-1_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0
 
 
 class YamlRefused(Exception):
-    def __init__(self, line: int, reason: str) -> None:
+    def __init__(self, line: int, reason: str, path: str = "") -> None:
         super().__init__(f"line {line}: {reason}")
-        self.line, self.reason = line, reason
+        self.line, self.reason, self.path = line, reason, path
 
 
 class DuplicateKey(Exception):
@@ -64,43 +64,99 @@ def _line(mark: Any) -> int:
     return int(mark.line) + 1 if mark is not None else 1
 
 
+class _Where:
+    """The path of the node the parser is at, kept from the events alone (no recursion)."""
+
+    def __init__(self) -> None:
+        # One entry per open collection: [is_mapping, key or index, expecting a key next].
+        self.stack: list[list[Any]] = []
+
+    def begin(self) -> bool:
+        """A node starts; True when it is a mapping's key."""
+        if not self.stack:
+            return False
+        top = self.stack[-1]
+        if not top[0]:
+            top[1] += 1
+            return False
+        return bool(top[2])
+
+    def end(self, scalar: str | None) -> None:
+        """A node ended (a scalar or alias at once, a collection at its end event)."""
+        if self.stack and self.stack[-1][0]:
+            top = self.stack[-1]
+            if top[2]:
+                top[1], top[2] = (scalar if scalar is not None else "?"), False
+            else:
+                top[2] = True
+
+    def open(self, mapping: bool) -> None:
+        self.stack.append([mapping, None, True] if mapping else [mapping, -1, False])
+
+    def close(self) -> None:
+        self.stack.pop()
+        self.end(None)
+
+    def path(self, is_key: bool = False) -> str:
+        parts = []
+        for index, (mapping, key, expecting_key) in enumerate(self.stack):
+            last = index == len(self.stack) - 1
+            if mapping and (expecting_key or (last and is_key)):
+                break
+            parts.append(str(key)[:40])
+        return ".".join(parts)
+
+
 def _check_events(text: str) -> None:
     """Depth, integer size, scalar size and alias count, from the parser's event stream (the parser
     keeps its own stack, so a deeply nested file cannot exhaust Python's)."""
     loader = _Loader(text)
     depth = aliases = 0
+    where = _Where()
     try:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, yaml.CollectionStartEvent):
+                is_key = where.begin()
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise YamlRefused(
                         _line(event.start_mark),
                         f"nested {depth} levels deep; at most {MAX_DEPTH} levels are allowed",
+                        where.path(is_key),
                     )
+                where.open(isinstance(event, yaml.MappingStartEvent))
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+                where.close()
             elif isinstance(event, yaml.AliasEvent):
+                is_key = where.begin()
                 aliases += 1
                 if aliases > MAX_ALIASES:
-                    raise YamlRefused(_line(event.start_mark), f"more than {MAX_ALIASES} aliases (*name)")
+                    raise YamlRefused(
+                        _line(event.start_mark), f"more than {MAX_ALIASES} aliases (*name)", where.path(is_key)
+                    )
+                where.end(None)
             elif isinstance(event, yaml.ScalarEvent):
-                _check_scalar(event)
+                is_key = where.begin()
+                _check_scalar(event, where.path(is_key))
+                where.end(event.value)
     finally:
         loader.dispose()
 
 
-def _check_scalar(event: yaml.ScalarEvent) -> None:
+def _check_scalar(event: yaml.ScalarEvent, path: str) -> None:
     value: str = event.value
     line = _line(event.start_mark)
     if len(value) > MAX_SCALAR_CHARS:
-        raise YamlRefused(line, f"a value of {len(value):,} characters; at most {MAX_SCALAR_CHARS:,} are allowed")
+        raise YamlRefused(line, f"a value of {len(value):,} characters; at most {MAX_SCALAR_CHARS:,} are allowed", path)
     plain_integer = not event.style and event.implicit[0] and _PLAIN_INTEGER.fullmatch(value)
     if plain_integer or event.tag in {INT_TAG, "!!int"}:
         digits = sum(character.isalnum() for character in value)
         if digits > MAX_INTEGER_DIGITS:
-            raise YamlRefused(line, f"an integer of {digits:,} digits; at most {MAX_INTEGER_DIGITS} digits are allowed")
+            raise YamlRefused(
+                line, f"an integer of {digits:,} digits; at most {MAX_INTEGER_DIGITS} digits are allowed", path
+            )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

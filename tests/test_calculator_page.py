@@ -184,7 +184,7 @@ def test_the_fragment_follows_the_form_and_the_link_can_be_copied(calc: Calculat
     calc.wait_for_result({"maternity.avg_monthly_wage": "5600", "maternity.babies": "2"})
 
     page.get_by_role("button", name="复制链接").click()
-    page.wait_for_function("document.getElementById('calc-copy-status').textContent.includes('已复制')")
+    page.wait_for_function("() => document.getElementById('calc-copy-status').textContent.includes('已复制')")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.url
     assert copied.startswith(site_url + PAGE + "#")
