@@ -61,7 +61,7 @@ def policy(inline_hashes: Iterable[str], *, calculator: bool) -> str:
     worker = ["'self'"]
     if calculator:
         # Pyodide compiles its WebAssembly; the worker runs from a Blob URL (the one way to start a
-        # worker from disk) and loads the runtime's scripts, embedded for file://, from Blob URLs.
+        # worker from disk) and imports the runtime's module from a Blob URL too.
         script += ["'wasm-unsafe-eval'", "blob:"]
         worker.append("blob:")
     directives = {
@@ -69,9 +69,10 @@ def policy(inline_hashes: Iterable[str], *, calculator: bool) -> str:
         "script-src": script,
         "worker-src": worker,
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
-        "font-src": ["'self'", "data:"],
-        "connect-src": ["'self'", *(["blob:"] if calculator else [])],
+        # mkdocs-material's icons are data: SVGs in its style sheet.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
         "frame-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from calculator_driver import CalculatorPage, cell_problems, folder_uri, shared_fragment
+from calculator_driver import RESULT_TIMEOUT_MS, CalculatorPage, cell_problems, folder_uri, shared_fragment
 from conftest import SEARCHES, RequestLog, logged_page, search_result_links
 from golden import CASES
 from test_offline_firefox import calculator_config, run_firefox
@@ -163,10 +163,15 @@ def test_the_calculator_computes_under_the_policy_in_chromium(chromium: Any, bas
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     try:
         context.add_init_script(RECORD_VIOLATIONS)
-        calc = CalculatorPage.open(context, base_url, shared_fragment(CASE.household))
+        # With a medical cost too, so that the page also draws its charts.
+        household = {**CASE.household, "medical.total_cost": 50000}
+        calc = CalculatorPage.open(context, base_url, shared_fragment(household))
         violations: list[str] = [text for text in calc.errors if CSP_MESSAGE.search(text)]
-        calc.wait_for_result(calc.expected_link(CASE.household))
+        calc.wait_for_result(calc.expected_link(household))
         assert cell_problems(CASE, calc.cell(CASE.region, CASE.benefit)) == []
+        # Everything the page draws after the results: the charts and the share link's QR code.
+        calc.page.wait_for_selector("#calc-charts svg.calc-chart", timeout=RESULT_TIMEOUT_MS)
+        calc.page.wait_for_selector("#calc-qr svg", timeout=RESULT_TIMEOUT_MS)
         violations += reported(calc.page)
         violations += [text for text in calc.errors if CSP_MESSAGE.search(text)]
         assert violations == []
