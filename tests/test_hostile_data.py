@@ -27,7 +27,7 @@ from scripts.policy_loader import PolicyDataError, compile_policy_data, load_fil
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "fenghua.yaml"
-GOOD = (ROOT / "policy_data" / TARGET).read_text(encoding="utf-8")
+GOOD = {name: (ROOT / "policy_data" / name).read_text(encoding="utf-8") for name in (TARGET, "catalog.yaml")}
 # A problem line: file:line, then either "path: reason" or the reason alone.
 PROBLEM_LINE = re.compile(r"^(?P<file>\S+\.yaml):(?P<line>\d+) (?P<rest>.+)$")
 
@@ -71,9 +71,13 @@ class Mutation:
     reason: str  # a regular expression the reason must match
     path: str | None = None  # the path the problem must name, when it names one
     as_bytes: bool = False
+    target: str = TARGET  # the file mutated: a region file, or the parameter catalog
 
 
 NAME = "  name: 奉化区\n"
+REFINES = "          refines: pension.resident.basic_pension\n"
+CATALOG = "catalog.yaml"
+CATALOG_ENTRY = "  pension.resident.basic_pension:\n    label: 城乡居民基础养老金（月标准）\n"
 MUTATIONS = [
     # --- unknown keys at every level ------------------------------------------------------------
     Mutation("unknown top-level key", append("extra_section: 1\n"), r"unknown field 'extra_section'"),
@@ -93,7 +97,7 @@ MUTATIONS = [
     ),
     Mutation(
         "unknown key in a parameter",
-        replace("          kind: rule\n", "          kind: rule\n          colour: red\n"),
+        replace(REFINES, REFINES + "          colour: red\n"),
         r"unknown field 'colour'",
     ),
     Mutation(
@@ -206,7 +210,7 @@ MUTATIONS = [
     ),
     Mutation(
         "a long unknown value is quoted short",
-        replace("          unit: cny_per_month\n", "          unit: " + "x" * 10_000 + "\n"),
+        replace(REFINES, REFINES + "          unit: " + "x" * 10_000 + "\n"),
         r"unknown unit 'x{20,40}…",
     ),
     Mutation(
@@ -218,10 +222,10 @@ MUTATIONS = [
 def write_corpus(folder: Path, mutation: Mutation) -> Path:
     folder.mkdir()
     for path in (ROOT / "policy_data").glob("*.yaml"):
-        if path.name != TARGET:
+        if path.name != mutation.target:
             shutil.copyfile(path, folder / path.name)
-    target = folder / TARGET
-    text = mutation.mutate(GOOD)
+    target = folder / mutation.target
+    text = mutation.mutate(GOOD[mutation.target])
     if mutation.as_bytes:
         target.write_bytes(text.encode("utf-8").replace("奉化区".encode(), b"\xff\xfe", 1))
     else:
@@ -235,6 +239,7 @@ def good_models() -> dict[str, object]:
     return {
         path.name: load_file(path, path.name)[0].model  # type: ignore[union-attr]
         for path in (ROOT / "policy_data").glob("*.yaml")
+        if path.name != CATALOG
     }
 
 
@@ -257,15 +262,15 @@ def test_a_bad_file_is_refused_with_a_file_line_message_and_its_siblings_load_un
         text = str(problem)
         match = PROBLEM_LINE.match(text)
         assert match, text[:300]
-        assert Path(problem.file).name == TARGET, text
-        assert 1 <= problem.line <= GOOD.count("\n") + 10 or mutation.id.endswith("nesting"), text
+        assert Path(problem.file).name == mutation.target, text
+        assert 1 <= problem.line <= GOOD[mutation.target].count("\n") + 10 or mutation.id.endswith("nesting"), text
         assert len(text) < 700, text[:700]
     assert any(re.search(mutation.reason, problem.reason) for problem in problems), [str(p) for p in problems]
     if mutation.path is not None:
         assert any(problem.path == mutation.path for problem in problems), [str(p) for p in problems]
-    # Nothing lost: every other file, loaded from the same folder, is what it is on its own.
+    # Nothing lost: every other region file, loaded from the same folder, is what it is on its own.
     for path in folder.glob("*.yaml"):
-        if path.name != TARGET:
+        if path.name not in {mutation.target, CATALOG}:
             region, sibling_problems = load_file(path, path.name)
             assert not sibling_problems and region is not None
             assert region.model == good_models[path.name]

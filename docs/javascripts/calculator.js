@@ -483,15 +483,20 @@
       return summary;
     }
     if (result.benefit === "medical") {
-      if (known(result.out_of_pocket)) {
-        summary.figure = "个人自付 " + money(result.out_of_pocket);
+      // Python says how much is reimbursed: exactly, at least (医疗救助 unknown) or not at all.
+      if (result.answer === "exact" || result.answer === "bounded") {
+        summary.figure = "报销 " + result.display;
+        if (known(result.out_of_pocket)) summary.notes.push("个人自付 " + money(result.out_of_pocket));
+        else if (result.out_of_pocket_bounds && known(result.out_of_pocket_bounds.high)) summary.notes.push("个人自付最多 " + money(result.out_of_pocket_bounds.high));
         if (known(result.reimbursement_ratio)) summary.notes.push("各项共报销约 " + numberFormat.format(result.reimbursement_ratio) + "%");
       } else {
-        summary.figure = "原文未规定";
+        summary.figure = result.display || "无法计算";
         summary.state = "missing";
-        const paid = (result.layers || []).filter((layer) => layer.id !== "out_of_pocket" && layer.status === "computed" && known(layer.amount));
+        const paid = (result.layers || []).filter((layer) => layer.id !== "out_of_pocket" && known(layer.amount));
         if (paid.length) summary.notes.push("已知：" + paid.map((layer) => layer.label + "支付 " + money(layer.amount)).join("，"));
       }
+      if (result.target) summary.notes.push(result.target.text);
+      if (result.stale) summary.notes.push("数字可能已过时");
       return summary;
     }
     if (result.display) {
@@ -506,6 +511,8 @@
       }
       if (result.eligible === null) summary.notes.push("能否领取待定（见计算步骤）");
       if (result.missing && result.missing.length) summary.notes.push("部分数字原文未规定");
+      if (result.answer === "unknown") summary.state = "missing";
+      if (result.stale) summary.notes.push("数字可能已过时");
       return summary;
     }
     if (result.benefit === "maternity" && result.days && !(result.missing && result.missing.length)) {
@@ -550,17 +557,31 @@
       "tr",
       {},
       el("th", { scope: "col", className: "calc-corner" }, "待遇"),
-      regions.map((region) => el("th", { scope: "col", "data-region": region.id }, region.name)),
+      regions.map((region) =>
+        el(
+          "th",
+          { scope: "col", "data-region": region.id },
+          region.name,
+          region.data_as_of_text ? el("span", { className: "calc-as-of" }, "本地区资料截至" + region.data_as_of_text) : null,
+        ),
+      ),
     );
     const rows = benefitIds.map((benefitId) => {
       const results = regions.map((region) => answer.results[region.id][benefitId]);
-      const differs = new Set(results.map((result) => summaryKey(summaryOf(result)))).size > 1;
+      // Compare only what is known: "各地相同" needs at least two regions with a known, equal answer.
+      const knownKeys = results.filter((result) => result && result.answer !== "unknown").map((result) => summaryKey(summaryOf(result)));
+      const differs = new Set(knownKeys).size > 1;
+      const same = !differs && knownKeys.length === results.length && knownKeys.length > 1;
       const label = results.find(Boolean).label;
       const header = el(
         "th",
         { scope: "row" },
         el("span", { className: "calc-row-label" }, label),
-        differs ? el("span", { className: "badge badge-differs calc-badge" }, "各地不同") : el("span", { className: "calc-same" }, "各地相同"),
+        differs
+          ? el("span", { className: "badge badge-differs calc-badge" }, "各地不同")
+          : same
+            ? el("span", { className: "calc-same" }, "各地相同")
+            : null,
       );
       const cells = results.map((result, index) => summaryCell(result, regions[index], benefitId));
       return el("tr", { className: differs ? "calc-differs" : null, "data-benefit": benefitId }, header, cells);
@@ -577,20 +598,22 @@
 
   /* The medical payment chain (基本医保 → 大病保险 → 医疗救助 → 个人自付), one bar per region on the
    * same scale (the bill is the same everywhere), with every amount also written out. */
-  const LAYER_NOTES = { missing: "原文未规定", not_applicable: "不适用" };
+  // A layer Python could not compute is unknown (never drawn as 0元); one that does not apply says so.
+  const LAYER_NOTES = { unknown: "未知", not_applicable: "不适用" };
 
   function chainRow(region, result, total) {
     const layers = result.layers || [];
     const parts = layers.map((layer) => {
-      const amount = known(layer.amount) && layer.status !== "missing" ? money(layer.amount) : LAYER_NOTES[layer.status] || "无法计算";
-      return el(
+      const amount = known(layer.amount) ? money(layer.amount) : layer.display || LAYER_NOTES[layer.status] || "未知";
+      const item = el(
         "li",
-        { className: "calc-chain-step" + (known(layer.amount) && layer.status !== "missing" ? "" : " calc-chain-unknown") },
+        { className: "calc-chain-step" + (known(layer.amount) ? "" : " calc-chain-unknown"), title: layer.reason || "" },
         el("span", { className: "calc-swatch calc-layer-" + layer.id }),
         el("span", { className: "calc-chain-label" }, layer.label),
         " ",
         el("strong", {}, amount),
       );
+      return item;
     });
     const bar = el("div", { className: "calc-chain-bar", "aria-hidden": "true" });
     const shown = layers.filter((layer) => known(layer.amount) && layer.amount > 0);
@@ -761,6 +784,12 @@
     const notes = [];
     for (const message of general) notes.push(el("p", { className: "calc-general-error", role: "alert" }, message));
     for (const message of answer && answer.warnings ? answer.warnings : []) notes.push(el("p", { className: "calc-warning" }, message));
+    // How old the figures are: one line when any result is past its figures by more than a year.
+    const stale = [];
+    for (const region of answer && answer.regions ? answer.regions : []) {
+      for (const result of Object.values(answer.results[region.id] || {})) if (result && result.stale && result.stale_message) stale.push(result.stale_message);
+    }
+    if (stale.length) notes.push(el("p", { className: "calc-warning calc-stale", role: "note" }, stale[0]));
     return notes;
   }
 
@@ -798,7 +827,7 @@
         "p",
         { className: "calc-help calc-table-help" },
         "每一列是一个地区，每一行是一项待遇；标有“各地不同”的行，各地结果不一样。" +
-          "“原文未规定”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
+          "“至少”“最多”表示资料只给出了下限或上限；“无法计算”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
       ),
       summaryTable(answer, benefitIds),
     );
