@@ -61,6 +61,13 @@ STRUCTURAL = {
     "regions",
     "documents",
     "items",
+    "catalog",
+    "fallback",
+    "requires",
+    "at_most",
+    "data_as_of",
+    "field",
+    "statistic",
 }
 
 
@@ -85,6 +92,7 @@ def hostile_data(compiled: dict[str, Any]) -> dict[str, Any]:
         region: {pid: poisoned(parameter) for pid, parameter in parameters.items()}
         for region, parameters in data["parameters"].items()
     }
+    data["catalog"] = {pid: poisoned(entry) for pid, entry in data["catalog"].items()}
     first = next(iter(data["documents"]))
     data["documents"][first]["title"] = FORMULA + PAYLOAD
     return data
