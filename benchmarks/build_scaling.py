@@ -207,7 +207,8 @@ def search_index_figures(site: Path) -> dict[str, Any]:
 
 
 def run_mkdocs(project: Path, site: Path, timeout: float | None = None) -> dict[str, Any]:
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site)]
+    # The generator the build uses (scripts/build.py SITE_GENERATOR).
+    command = [sys.executable, "-m", "properdocs", "build", "--strict", "--clean", "--site-dir", str(site)]
     try:
         measured = run_measured(command, project, project_env(project), timeout=timeout)
         figures = site_figures(site)

@@ -189,7 +189,11 @@ def delta_encoded(entries: list[tuple[int, int, int]]) -> list[int]:
 
 
 def script(call: str, key: int, data: object) -> str:
-    return f"shebaoSearch.{call}({key},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n"
+    """A classic script handing `data` to window.shebaoSearch. <, > and & appear only inside JSON
+    strings, written as escapes: text from the pages stays data, never markup, wherever it is read."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"shebaoSearch.{call}({key},{text});\n"
 
 
 def write_search_index(site: Path, about_pages: set[str], keywords: dict[str, list[str]]) -> dict[str, int]:
