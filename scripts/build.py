@@ -48,7 +48,6 @@ PYODIDE_FILES = (*RUNTIME_FILES, "pyodide.js")
 
 # npm file → path under docs/vendor/
 VENDORED_SCRIPTS = {
-    "iframe-worker/shim/index.js": "iframe-worker/shim.js",
     "qrcode-generator/dist/qrcode.js": "qrcode-generator/qrcode.js",
 }
 
@@ -122,19 +121,14 @@ def run_mkdocs(site_dir: Path, project: Path = ROOT) -> None:
     subprocess.run(command, cwd=project, check=True)
 
 
-def compact_search_index(site_dir: Path) -> None:
-    """Rewrite the search index as plain UTF-8: mkdocs-material writes every Chinese character as a
-    six-byte \\uXXXX escape, which doubles what every page downloads."""
-    index_json = site_dir / "search" / "search_index.json"
-    if not index_json.is_file():
-        return
-    index = json.loads(index_json.read_text(encoding="utf-8"))
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    index_json.write_text(text, encoding="utf-8")
-    # The offline plugin's copy, loaded with <script> from file:// pages.
-    index_js = index_json.with_suffix(".js")
-    if index_js.is_file():
-        index_js.write_text(f"var __index = {text}", encoding="utf-8")
+def write_search(site_dir: Path, compiled: dict[str, object]) -> None:
+    """Material's search_index.json → the sharded index that docs/javascripts/search.js reads."""
+    from scripts.render_pages import ABOUT_PAGES, html_path
+    from scripts.search_index import page_keywords, write_search_index
+
+    about = {html_path(page) for page in ABOUT_PAGES}
+    figures = write_search_index(site_dir, about, page_keywords(compiled))
+    log("search index: {pages} pages, {sections} sections, {terms} terms in {shards} shards".format(**figures))
 
 
 @contextlib.contextmanager
@@ -188,7 +182,7 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
     if with_mkdocs:
         log(f"{SITE_GENERATOR} build → {site_dir}")
         run_mkdocs(site_dir)
-        compact_search_index(site_dir)
+        write_search(site_dir, compiled)
         from scripts.csp import apply_content_security_policy
 
         log(f"Content-Security-Policy written into {apply_content_security_policy(site_dir)} pages")

@@ -225,7 +225,7 @@ def firefox_csp_report(
         "site": str(built_site),
         "strict_origin_policy": True,
         "pages": PAGES,
-        "search": {"query": QUERY},
+        "search": {"queries": [QUERY]},
         "calculation": {
             "fragment": shared_fragment(CASE.household),
             "expected_link": reader.expected_link(CASE.household),
@@ -248,7 +248,7 @@ def test_pages_search_and_the_calculator_work_under_the_policy_in_firefox(
     base, report = firefox_csp_report
     assert report["csp_violations"] == []
     assert report["errors"] == []
-    pages = {link.split("?")[0].split("#")[0] for link in report["search_results"]}
+    pages = {link.split("?")[0].split("#")[0] for link in report["search_results"][QUERY]}
     assert base + QUERY_PAGE in pages
     assert report["cell"] is not None, f"no result; the page said: {report['runtime']}"
     assert cell_problems(CASE, report["cell"]) == []
