@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,44 @@ def build_runtime(pyodide_dir: Path, wheel: Path, out_dir: Path) -> RuntimeFiles
     lock = out_dir / LOCK_NAME
     trim_lock(pyodide_dir / LOCK_NAME, lock)
     return RuntimeFiles(stdlib, snapshot, lock, tuple(modules), int(made["snapshot_bytes"]))
+
+
+def inputs_digest(pyodide_dir: Path, wheel: Path, cases_dir: Path = GOLDEN_CASES) -> str:
+    """What the runtime files depend on: the Pyodide build, the wheel's contents (not its zip
+    timestamps), the golden cases and this step's own code."""
+    digest = hashlib.sha256()
+    for path in (pyodide_dir / "pyodide.mjs", pyodide_dir / STDLIB_NAME, RUNNER, Path(__file__)):
+        digest.update(path.read_bytes())
+    with zipfile.ZipFile(wheel) as archive:
+        for name in sorted(archive.namelist()):
+            digest.update(name.encode() + b"\0" + hashlib.sha256(archive.read(name)).digest())
+    for path in sorted(cases_dir.glob("*.yaml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_runtime_cached(pyodide_dir: Path, wheel: Path, out_dir: Path, cache_dir: Path) -> RuntimeFiles:
+    """build_runtime, skipped when nothing it depends on changed since the last build (about 15 s)."""
+    key = inputs_digest(pyodide_dir, wheel)
+    kept = cache_dir / key
+    manifest = kept / "runtime.json"
+    if not manifest.is_file():
+        if cache_dir.is_dir():
+            shutil.rmtree(cache_dir)
+        made = build_runtime(pyodide_dir, wheel, kept)
+        record = {"modules": list(made.modules), "snapshot_bytes": made.snapshot_bytes}
+        manifest.write_text(json.dumps(record), encoding="utf-8")
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in (STDLIB_NAME, SNAPSHOT_NAME, LOCK_NAME):
+        shutil.copyfile(kept / name, out_dir / name)
+    return RuntimeFiles(
+        out_dir / STDLIB_NAME,
+        out_dir / SNAPSHOT_NAME,
+        out_dir / LOCK_NAME,
+        tuple(record["modules"]),
+        int(record["snapshot_bytes"]),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

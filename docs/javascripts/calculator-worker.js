@@ -4,8 +4,15 @@
  * and module workers loaded from file:// URLs, but runs classic workers from Blob URLs.
  *
  * The worker receives the runtime's files as bytes (fetched over http, or decoded from the classic
- * scripts embedded for file://), answers Pyodide's own fetches for them from memory, starts Python,
- * installs the calculator wheel and then answers JSON requests. Only JSON strings cross into Python.
+ * scripts embedded for file://), answers Pyodide's own fetches for them from memory, starts Python
+ * (from the build's memory snapshot when it has one and the snapshot is accepted, otherwise the
+ * ordinary way), installs the calculator wheel and then answers JSON requests. Only JSON strings
+ * cross into Python.
+ *
+ * Start message config: {mode: "network", urls, sizes, snapshot?: {url, size}, ...} or
+ * {mode: "embedded", embedded, ...}; both with indexURL, wheelName and start?: "snapshot" | "bare"
+ * (a preference for tests and benchmarks; left out, the worker chooses). The ready message says
+ * how Python started: start: "snapshot" | "bare" | "refused-snapshot".
  */
 /* exported calculatorWorkerMain */
 function calculatorWorkerMain() {
@@ -13,6 +20,8 @@ function calculatorWorkerMain() {
 
   let calculate = null;
   const pending = [];
+  // The memory snapshot's name among the runtime files (gzip-compressed, in both modes).
+  const SNAPSHOT = "snapshot.bin.gz";
 
   function post(message) {
     self.postMessage(message);
@@ -54,33 +63,139 @@ function calculatorWorkerMain() {
     return bytes;
   }
 
+  /* Files the page gave by URL are kept in the origin's Cache Storage (over http, where it exists),
+   * keyed by their URL: the build puts each file's hash in its URL, so a cached copy never goes
+   * stale and a second visit starts without the network. Nothing of this runs from file://. */
+  const RUNTIME_CACHE = "shebao-calculator-runtime";
+  async function openCache() {
+    try {
+      return self.caches ? await self.caches.open(RUNTIME_CACHE) : null;
+    } catch (error) {
+      return null; // storage blocked (private mode, some browser settings): just fetch
+    }
+  }
+
+  async function cachedBytes(cache, url) {
+    if (!cache) return null;
+    try {
+      const hit = await cache.match(url);
+      return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function remember(cache, url, bytes) {
+    if (!cache) return Promise.resolve();
+    return cache.put(url, new Response(bytes)).catch(() => undefined);
+  }
+
+  /* Drop cached files this build no longer uses (an older build's hashes). */
+  async function forgetOthers(cache, keep) {
+    if (!cache) return;
+    const wanted = new Set(keep);
+    for (const request of await cache.keys()) if (!wanted.has(request.url)) await cache.delete(request);
+  }
+
+  /* Whether to fetch the memory snapshot too. It saves Python's start-up (about SNAPSHOT_SAVES_S
+   * seconds, measured on the 性能测量 page) but is several megabytes more: on a slow link that
+   * costs more time than it saves. So it is fetched only when the bytes already arriving say it
+   * would come in time. */
+  const SNAPSHOT_SAVES_S = 1.0;
+  const RATE_SAMPLE_BYTES = 384 * 1024;
+
+  async function collectNetworkFiles(config) {
+    const files = {};
+    const cache = await openCache();
+    const wanted = Object.entries(config.urls);
+    const snapshot = config.snapshot && config.start !== "bare" ? config.snapshot : null;
+    const cached = {};
+    for (const [name, url] of [...wanted, ...(snapshot ? [[SNAPSHOT, snapshot.url]] : [])]) {
+      cached[name] = await cachedBytes(cache, url);
+    }
+    const allCached = wanted.every(([name]) => cached[name]);
+    // Decided now: snapshot forced, or cached; not wanted when the rest is cached and it is not
+    // (no download on a repeat visit); otherwise decided by the rate of the first bytes.
+    let useSnapshot = null;
+    if (snapshot && (config.start === "snapshot" || cached[SNAPSHOT])) useSnapshot = true;
+    else if (!snapshot || allCached) useSnapshot = false;
+
+    const sizes = config.sizes || {};
+    let grandTotal = wanted.reduce((sum, [name]) => sum + (cached[name] ? 0 : sizes[name] || 0), 0);
+    const loadedByName = {};
+    // The rate is counted from the first bytes on: the wait before them is the server's and the
+    // page's own start, not the link's.
+    let firstBytes = null;
+    let decide = null;
+    const decided = new Promise((resolve) => {
+      decide = resolve;
+    });
+    const report = (name, loaded) => {
+      loadedByName[name] = loaded;
+      const loadedAll = Object.values(loadedByName).reduce((a, b) => a + b, 0);
+      post({ type: "progress", stage: "download", loaded: loadedAll, total: grandTotal });
+      if (firstBytes === null) firstBytes = { at: performance.now(), loaded: loadedAll };
+      const sampled = loadedAll - firstBytes.loaded;
+      if (useSnapshot === null && (sampled >= RATE_SAMPLE_BYTES || loadedAll >= grandTotal)) {
+        const rate = sampled / Math.max(0.001, (performance.now() - firstBytes.at) / 1000);
+        useSnapshot = snapshot.size / rate < SNAPSHOT_SAVES_S;
+        console.info(
+          `calculator: ${Math.round(rate / 1024)} KB/s measured, ` +
+            (useSnapshot ? "fetching the memory snapshot" : "starting Python without the snapshot (slow link)"),
+        );
+        decide();
+      }
+    };
+    if (useSnapshot !== null) decide();
+    const fetchOne = async (name, url) => {
+      if (cached[name]) {
+        files[name] = cached[name];
+        return;
+      }
+      files[name] = await fetchWithProgress(url, name, (loaded) => report(name, loaded));
+      await remember(cache, url, files[name]);
+    };
+    const snapshotFetch = decided.then(async () => {
+      if (!useSnapshot) return;
+      if (!cached[SNAPSHOT]) {
+        grandTotal += snapshot.size;
+        await fetchOne(SNAPSHOT, snapshot.url);
+      } else {
+        files[SNAPSHOT] = cached[SNAPSHOT];
+      }
+    });
+    await Promise.all(wanted.map(([name, url]) => fetchOne(name, url)));
+    if (useSnapshot === null) {
+      useSnapshot = false;
+      decide();
+    }
+    try {
+      await snapshotFetch;
+    } catch (error) {
+      console.warn("calculator: the memory snapshot could not be fetched, starting without it:", error);
+      delete files[SNAPSHOT];
+    }
+    const keep = wanted.map(([, url]) => url);
+    if (snapshot && files[SNAPSHOT]) keep.push(snapshot.url);
+    else if (snapshot && cached[SNAPSHOT]) keep.push(snapshot.url);
+    files.forgetOthers = () => forgetOthers(cache, keep).catch(() => undefined);
+    return files;
+  }
+
   /* Runtime files keyed by name, as bytes: fetched over http, or decoded from the embedded scripts. */
   async function collectFiles(config) {
+    if (config.mode !== "embedded") return collectNetworkFiles(config);
     const files = {};
-    if (config.mode === "embedded") {
-      const names = Object.keys(config.embedded);
-      let done = 0;
-      for (const name of names) {
-        const entry = config.embedded[name];
-        const raw = bytesFromBase64(entry.base64);
-        files[name] = entry.gzip ? await inflate(raw) : raw;
-        done += 1;
-        post({ type: "progress", stage: "unpack", loaded: done, total: names.length });
-      }
-      return files;
+    const names = Object.keys(config.embedded).filter((name) => name !== SNAPSHOT || config.start !== "bare");
+    let done = 0;
+    for (const name of names) {
+      const entry = config.embedded[name];
+      const raw = bytesFromBase64(entry.base64);
+      // The snapshot stays compressed until it is used: it is inflated once, in startPython.
+      files[name] = entry.gzip && name !== SNAPSHOT ? await inflate(raw) : raw;
+      done += 1;
+      post({ type: "progress", stage: "unpack", loaded: done, total: names.length });
     }
-    const sizes = config.sizes || {};
-    const grandTotal = Object.values(sizes).reduce((a, b) => a + b, 0);
-    const loadedByName = {};
-    await Promise.all(
-      Object.entries(config.urls).map(async ([name, url]) => {
-        files[name] = await fetchWithProgress(url, name, (loaded) => {
-          loadedByName[name] = loaded;
-          const loadedAll = Object.values(loadedByName).reduce((a, b) => a + b, 0);
-          post({ type: "progress", stage: "download", loaded: loadedAll, total: grandTotal });
-        });
-      }),
-    );
     return files;
   }
 
@@ -102,6 +217,31 @@ function calculatorWorkerMain() {
     return URL.createObjectURL(new Blob([bytes], { type: "text/javascript" }));
   }
 
+  /* After a restore, everything in the snapshot's memory is what every visitor starts with: give
+   * this visitor's random generator its own seed (from crypto.getRandomValues via os.urandom). */
+  const RESEED = "import sys\nif 'random' in sys.modules: sys.modules['random'].seed()\n";
+
+  async function startPython(loader, asm, files, config) {
+    const options = {
+      indexURL: config.indexURL,
+      createPyodideModule: asm.default,
+      lockFileContents: new TextDecoder().decode(files["pyodide-lock.json"]),
+    };
+    if (files[SNAPSHOT]) {
+      try {
+        const snapshot = await inflate(files[SNAPSHOT]);
+        const pyodide = await loader.loadPyodide({ ...options, _loadSnapshot: snapshot });
+        pyodide.runPython(RESEED);
+        return { pyodide, start: "snapshot" };
+      } catch (error) {
+        console.warn("calculator: the memory snapshot was refused, starting Python without it:", error);
+        post({ type: "progress", stage: "start", loaded: 0, total: 1 });
+        return { pyodide: await loader.loadPyodide(options), start: "refused-snapshot" };
+      }
+    }
+    return { pyodide: await loader.loadPyodide(options), start: "bare" };
+  }
+
   async function start(config) {
     const files = await collectFiles(config);
     post({ type: "progress", stage: "start", loaded: 0, total: 1 });
@@ -113,17 +253,16 @@ function calculatorWorkerMain() {
     };
     const loader = await import(moduleURL(files["pyodide.mjs"]));
     const asm = await import(moduleURL(files["pyodide.asm.mjs"]));
-    const pyodide = await loader.loadPyodide({
-      indexURL: config.indexURL,
-      createPyodideModule: asm.default,
-      lockFileContents: new TextDecoder().decode(files["pyodide-lock.json"]),
-    });
+    const { pyodide, start: how } = await startPython(loader, asm, files, config);
     post({ type: "progress", stage: "install", loaded: 0, total: 1 });
+    // From a snapshot the calculator's modules are already imported; its files (and the policy
+    // data it reads on the first request) come from the wheel either way.
     pyodide.unpackArchive(files[config.wheelName], "wheel");
     const api = pyodide.pyimport("calculator.api");
     calculate = (request) => api.calculate_json(request);
-    post({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]") });
+    post({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]"), start: how });
     while (pending.length) answer(pending.shift());
+    if (files.forgetOthers) files.forgetOthers();
   }
 
   function answer(message) {
