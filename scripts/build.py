@@ -186,6 +186,10 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[
         log(f"mkdocs build → {site_dir}")
         run_mkdocs(site_dir)
         compact_search_index(site_dir)
+        if with_calculator:
+            from scripts.service_worker import write_service_worker
+
+            write_service_worker(site_dir)
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

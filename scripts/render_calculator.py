@@ -20,6 +20,7 @@ from calculator.presets import PRESETS
 from calculator.vocabulary import REGION_LEVELS, format_date
 from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES, runtime_sources
 from scripts.python_runtime import SNAPSHOT_NAME
+from scripts.service_worker import SERVICE_WORKER
 from scripts.render_pages import html_path, source_page, topic_page
 from scripts.templating import markdown_environment
 
@@ -94,6 +95,7 @@ def runtime_config(pyodide_dir: Path, runtime_dir: Path, wheel: Path) -> dict[st
         },
         "embedded": [f"{EMBEDDED_SCRIPT_FOLDER}/{name}.js" for name in [*RUNTIME_FILES, wheel.name]],
         "timeout_seconds": START_TIMEOUT_SECONDS,
+        "service_worker": SERVICE_WORKER,
     }
 
 
