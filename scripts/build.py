@@ -177,7 +177,9 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[
         log("embedding the Python runtime for pages opened from disk")
         write_embedded_runtime(VENDOR / "pyodide", VENDOR / "runtime", wheel, DOCS)
         log("rendering the calculator page")
-        render_calculator_page(compiled, DOCS, wheel=wheel, pyodide_dir=VENDOR / "pyodide", runtime_dir=VENDOR / "runtime")
+        render_calculator_page(
+            compiled, DOCS, wheel=wheel, pyodide_dir=VENDOR / "pyodide", runtime_dir=VENDOR / "runtime"
+        )
     else:
         calculator_page.unlink(missing_ok=True)
     log("rendering pages")

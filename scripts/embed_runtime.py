@@ -1,10 +1,10 @@
 """Pyodide and the calculator wheel as classic scripts, for pages opened from disk (file://).
 
 Over file:// browsers refuse fetch() and module imports of other files, but they still run plain
-<script src> files. The files are the ones the http route loads: three from the Pyodide package, and
-the trimmed stdlib, lock file and memory snapshot that scripts/python_runtime.py builds. Each file written here assigns one runtime file to a global table; the
-calculator page's worker then answers Pyodide's own fetches from that table. Over http the page
-loads the stock files instead and never touches these.
+<script src> files. Each file written here assigns one runtime file to a global table; the
+calculator page's worker then answers Pyodide's own fetches from that table. The files are those the
+http route loads (which never touches these scripts): three from the Pyodide package, and the
+trimmed stdlib, lock file and memory snapshot that scripts/python_runtime.py builds.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@
 Build the site first (`make offline` does both). Everything sits in one top folder, so unpacking
 never scatters files. Pages opened from disk (file://) run the calculator from the embedded runtime
 in vendor/offline/, so the zip leaves out what only the http route reads: the Pyodide files, the
-trimmed runtime in vendor/runtime/ and the JSON search index. Source maps are left out too (only developer tools read them).
+trimmed runtime in vendor/runtime/ and the JSON search index. Source maps are left out too (only
+developer tools read them).
 """
 
 from __future__ import annotations

@@ -80,7 +80,9 @@ def discovery_requests(cases_dir: Path = GOLDEN_CASES) -> list[dict[str, Any]]:
     if not requests:
         raise RuntimeBuildError(f"no golden cases found in {cases_dir}")
     for preset in PRESETS:
-        requests.append({"id": f"preset:{preset.id}", "request": {"action": "calculate", "household": preset.household}})
+        requests.append(
+            {"id": f"preset:{preset.id}", "request": {"action": "calculate", "household": preset.household}}
+        )
         for vary, values in SERIES_VALUES.items():
             request = {"action": "series", "household": preset.household, "vary": vary, "values": values}
             requests.append({"id": f"series:{preset.id}:{vary}", "request": request})

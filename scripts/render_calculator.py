@@ -20,8 +20,8 @@ from calculator.presets import PRESETS
 from calculator.vocabulary import REGION_LEVELS, format_date
 from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES, runtime_sources
 from scripts.python_runtime import SNAPSHOT_NAME
-from scripts.service_worker import SERVICE_WORKER
 from scripts.render_pages import html_path, source_page, topic_page
+from scripts.service_worker import SERVICE_WORKER
 from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
