@@ -39,10 +39,14 @@ function calculatorWorkerMain() {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  async function fetchWithProgress(url, label, report) {
+  /* report(loaded, wireFactor): bytes read so far, and how many bytes crossed the network per byte
+   * read (below 1 when the server compressed the file: Content-Length is then the compressed size). */
+  async function fetchWithProgress(url, label, report, expectedSize) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${label}: HTTP ${response.status}`);
     const total = Number(response.headers.get("Content-Length")) || 0;
+    const encoded = response.headers.get("Content-Encoding");
+    const wireFactor = encoded && encoded !== "identity" && total && expectedSize ? Math.min(1, total / expectedSize) : 1;
     if (!response.body) return new Uint8Array(await response.arrayBuffer());
     const reader = response.body.getReader();
     const chunks = [];
@@ -52,7 +56,7 @@ function calculatorWorkerMain() {
       if (done) break;
       chunks.push(value);
       loaded += value.length;
-      report(loaded, total);
+      report(loaded, wireFactor);
     }
     const bytes = new Uint8Array(loaded);
     let offset = 0;
@@ -97,12 +101,24 @@ function calculatorWorkerMain() {
     for (const request of await cache.keys()) if (!wanted.has(request.url)) await cache.delete(request);
   }
 
-  /* Whether to fetch the memory snapshot too. It saves Python's start-up (about SNAPSHOT_SAVES_S
-   * seconds, measured on the 性能测量 page) but is several megabytes more: on a slow link that
-   * costs more time than it saves. So it is fetched only when the bytes already arriving say it
-   * would come in time. */
-  const SNAPSHOT_SAVES_S = 1.0;
+  /* Whether to fetch the memory snapshot too. It saves Python's start-up, but is several megabytes
+   * more: on a slow link that costs more time than it saves. So it is fetched only when the bytes
+   * already arriving say it would come in less time than it saves. What it saves is CPU time: about
+   * 1.5 s on a fast desktop (性能测量 page), several times that on a slow phone or a busy machine.
+   * A short fixed loop, timed before the first bytes arrive, scales that figure (a rough measure,
+   * clamped to 1–5 times the desktop figure). */
+  const SNAPSHOT_SAVES_DESKTOP_S = 1.5;
+  const PROBE_ITERATIONS = 2e6;
+  const PROBE_DESKTOP_MS = 4;
   const RATE_SAMPLE_BYTES = 384 * 1024;
+
+  function snapshotSavesSeconds() {
+    const started = performance.now();
+    let x = 1;
+    for (let i = 0; i < PROBE_ITERATIONS; i += 1) x = (Math.imul(x, 31) + i) | 0;
+    const factor = Math.min(5, Math.max(1, (performance.now() - started) / PROBE_DESKTOP_MS));
+    return { seconds: SNAPSHOT_SAVES_DESKTOP_S * factor, checksum: x };
+  }
 
   async function collectNetworkFiles(config) {
     const files = {};
@@ -123,6 +139,7 @@ function calculatorWorkerMain() {
     const sizes = config.sizes || {};
     let grandTotal = wanted.reduce((sum, [name]) => sum + (cached[name] ? 0 : sizes[name] || 0), 0);
     const loadedByName = {};
+    const wireByName = {};
     // The rate is counted from the first bytes on: the wait before them is the server's and the
     // page's own start, not the link's.
     let firstBytes = null;
@@ -130,17 +147,20 @@ function calculatorWorkerMain() {
     const decided = new Promise((resolve) => {
       decide = resolve;
     });
-    const report = (name, loaded) => {
+    const report = (name, loaded, wireFactor) => {
       loadedByName[name] = loaded;
+      wireByName[name] = loaded * wireFactor;
       const loadedAll = Object.values(loadedByName).reduce((a, b) => a + b, 0);
+      const wireAll = Object.values(wireByName).reduce((a, b) => a + b, 0);
       post({ type: "progress", stage: "download", loaded: loadedAll, total: grandTotal });
-      if (firstBytes === null) firstBytes = { at: performance.now(), loaded: loadedAll };
-      const sampled = loadedAll - firstBytes.loaded;
+      if (firstBytes === null) firstBytes = { at: performance.now(), loaded: wireAll };
+      // Counted in bytes on the wire, the unit of the snapshot's size (a gzip file, sent as it is).
+      const sampled = wireAll - firstBytes.loaded;
       if (useSnapshot === null && (sampled >= RATE_SAMPLE_BYTES || loadedAll >= grandTotal)) {
         const rate = sampled / Math.max(0.001, (performance.now() - firstBytes.at) / 1000);
-        useSnapshot = snapshot.size / rate < SNAPSHOT_SAVES_S;
+        useSnapshot = snapshot.size / rate < saves;
         console.info(
-          `calculator: ${Math.round(rate / 1024)} KB/s measured, ` +
+          `calculator: ${Math.round(rate / 1024)} KB/s measured, snapshot would save about ${saves.toFixed(1)} s, ` +
             (useSnapshot ? "fetching the memory snapshot" : "starting Python without the snapshot (slow link)"),
         );
         decide();
@@ -152,7 +172,8 @@ function calculatorWorkerMain() {
         files[name] = cached[name];
         return;
       }
-      files[name] = await fetchWithProgress(url, name, (loaded) => report(name, loaded));
+      const report1 = (loaded, wireFactor) => report(name, loaded, wireFactor);
+      files[name] = await fetchWithProgress(url, name, report1, name === SNAPSHOT ? 0 : sizes[name]);
       await remember(cache, url, files[name]);
     };
     const snapshotFetch = decided.then(async () => {
@@ -164,7 +185,10 @@ function calculatorWorkerMain() {
         files[SNAPSHOT] = cached[SNAPSHOT];
       }
     });
-    await Promise.all(wanted.map(([name, url]) => fetchOne(name, url)));
+    // The requests go out (fetch() is called synchronously) before the probe holds this thread.
+    const downloads = wanted.map(([name, url]) => fetchOne(name, url));
+    const saves = useSnapshot === null ? snapshotSavesSeconds().seconds : 0;
+    await Promise.all(downloads);
     if (useSnapshot === null) {
       useSnapshot = false;
       decide();
