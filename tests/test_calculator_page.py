@@ -392,7 +392,8 @@ def test_the_form_stays_usable_while_python_starts(fresh: Any, site_url: str) ->
     start_up = ready - started
     frames = [t for t in page.evaluate("window.__frames") if started <= t <= ready]
     gaps = [later - earlier for earlier, later in itertools.pairwise(frames)]
-    long_tasks = [task["duration"] for task in page.evaluate("window.__longTasks") if task["start"] >= started]
+    # Tasks that began during the start-up (drawing the first results afterwards is not start-up).
+    long_tasks = [task["duration"] for task in page.evaluate("window.__longTasks") if started <= task["start"] <= ready]
     assert len(frames) > 10, frames
     assert max(gaps) < start_up / 8, (max(gaps), start_up)
     assert max(long_tasks, default=0) < start_up / 8, (long_tasks, start_up)

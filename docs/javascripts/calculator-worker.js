@@ -278,6 +278,7 @@ function calculatorWorkerMain() {
     const loader = await import(moduleURL(files["pyodide.mjs"]));
     const asm = await import(moduleURL(files["pyodide.asm.mjs"]));
     const { pyodide, start: how } = await startPython(loader, asm, files, config);
+    delete files[SNAPSHOT]; // restored (or refused): its megabytes are not needed again
     post({ type: "progress", stage: "install", loaded: 0, total: 1 });
     // From a snapshot the calculator's modules are already imported; its files (and the policy
     // data it reads on the first request) come from the wheel either way.
