@@ -181,7 +181,7 @@ def summary_rows(results: dict[str, Any]) -> list[dict[str, str]]:
         rows.append(
             {
                 "title": runtime_goal.title,
-                "result": f"{runtime_kb * 1024 / 1e6:.2f} MB",
+                "result": f"{runtime_kb * 1024 / 1e6:.2f} MB（按 10⁶ 字节计；本页其余大小按 1024 进位）",
                 "goal": runtime_goal.text,
                 "verdict": verdict(first["goal_met"]["runtime_bytes"]),
             }
