@@ -68,8 +68,8 @@ def clock_run(page: Any, url: str) -> dict[str, Any]:
     page.on("request", lambda request: asked.append(request.url))
     page.add_init_script(CALCULATOR_CLOCK)
     page.goto(url, wait_until="commit")
-    page.wait_for_function("window.__benchCalc && window.__benchCalc.first !== null", timeout=TIMEOUT_MS)
-    page.wait_for_function("window.__benchCalc.ready !== null", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => window.__benchCalc && window.__benchCalc.first !== null", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => window.__benchCalc.ready !== null", timeout=TIMEOUT_MS)
     clock = page.evaluate("window.__benchCalc")
     if page.locator("#calc-runtime.calc-runtime-failed").count():
         raise RuntimeError("the calculator page could not start Python")
@@ -107,7 +107,7 @@ def bare_run(browser: Any, url: str, timeout_ms: int = TIMEOUT_MS, *, slow: bool
             throttle(page)
         page.goto(url, wait_until="commit")
         try:
-            page.wait_for_function("window.__benchBare !== undefined", timeout=timeout_ms)
+            page.wait_for_function("() => window.__benchBare !== undefined", timeout=timeout_ms)
         except Exception as error:  # playwright's TimeoutError: the page never finished
             return {"error": f"no answer within {timeout_ms / 1000:.0f} s ({type(error).__name__})"}
         state: dict[str, Any] = page.evaluate("window.__benchBare")
