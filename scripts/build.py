@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from calculator.vocabulary import ASPECTS, DATE_BASES, DOCUMENT_KINDS, GROUPS, QUALIFIERS, TOPICS, UNITS
-from scripts.embed_runtime import RUNTIME_FILES
+from scripts.embed_runtime import PYODIDE_RUNTIME_FILES
 from scripts.package_calculator import PACKAGED_DATA
 from scripts.policy_loader import (
     DEFAULT_DATA_DIR,
@@ -42,9 +42,12 @@ NODE_MODULES = ROOT / "node_modules"
 COMPILED_JSON = BUILD / "policy_data.json"
 VENDOR = DOCS / "vendor"
 
-# What the calculator worker loads (the same files are embedded for file://), plus the classic
-# loader that the benchmarks' bare-Pyodide page and the "stock Pyodide fails from disk" tests use.
-PYODIDE_FILES = (*RUNTIME_FILES, "pyodide.js")
+RUNTIME_CACHE = BUILD / "runtime-cache"
+
+# What the calculator worker loads from the Pyodide package (the same files are embedded for
+# file://), plus the stock stdlib, lock file and classic loader that the benchmarks' bare-Pyodide
+# page and the "stock Pyodide fails from disk" tests use (the worker gets its own, trimmed ones).
+PYODIDE_FILES = (*PYODIDE_RUNTIME_FILES, "python_stdlib.zip", "pyodide-lock.json", "pyodide.js")
 
 
 # npm file → path under docs/vendor/
@@ -184,16 +187,21 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
     if with_calculator:
         from scripts.embed_runtime import write_embedded_runtime
         from scripts.package_calculator import build_wheel
+        from scripts.python_runtime import build_runtime_cached
         from scripts.render_calculator import render_calculator_page
 
         log("packaging the calculator wheel")
         wheel = build_wheel(VENDOR / "calculator", compile_first=False)
         log("vendoring browser packages")
         vendor_browser_packages()
+        log("trimming the stdlib and making the memory snapshot (Pyodide under Node; cached)")
+        build_runtime_cached(VENDOR / "pyodide", wheel, VENDOR / "runtime", RUNTIME_CACHE)
         log("embedding the Python runtime for pages opened from disk")
-        write_embedded_runtime(VENDOR / "pyodide", wheel, DOCS)
+        write_embedded_runtime(VENDOR / "pyodide", VENDOR / "runtime", wheel, DOCS)
         log("rendering the calculator page")
-        render_calculator_page(compiled, DOCS, wheel=wheel, pyodide_dir=VENDOR / "pyodide")
+        render_calculator_page(
+            compiled, DOCS, wheel=wheel, pyodide_dir=VENDOR / "pyodide", runtime_dir=VENDOR / "runtime"
+        )
     else:
         calculator_page.unlink(missing_ok=True)
     log("rendering pages")
@@ -206,6 +214,11 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
         from scripts.csp import apply_content_security_policy
 
         log(f"Content-Security-Policy written into {apply_content_security_policy(site_dir)} pages")
+        if with_calculator:
+            # Last: it lists the calculator page's files and hashes them as they were finally written.
+            from scripts.service_worker import write_service_worker
+
+            write_service_worker(site_dir)
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

@@ -8,6 +8,7 @@ the page as one JSON block, so nothing is guessed from page depth at run time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ from calculator.data import PolicyTable
 from calculator.fields import default_calculation_date
 from calculator.presets import PRESETS
 from calculator.vocabulary import REGION_LEVELS, format_date
-from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
+from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES, runtime_sources
 from scripts.policy_schema import APPLY_KINDS
+from scripts.python_runtime import SNAPSHOT_NAME
 from scripts.render_pages import html_path, source_page, topic_page
+from scripts.service_worker import SERVICE_WORKER
 from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -96,8 +99,35 @@ def applying_statements(compiled: dict[str, Any]) -> dict[str, list[dict[str, An
     return statements
 
 
+def versioned_url(relative: str, path: Path) -> str:
+    """The file's URL with its content hash in the query: a cached copy of it never goes stale."""
+    return f"{relative}?v={hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
+
+
+def runtime_config(pyodide_dir: Path, runtime_dir: Path, wheel: Path) -> dict[str, Any]:
+    """Where the worker finds each runtime file over http (the site root's relative URLs), and sizes."""
+    docs = pyodide_dir.parent.parent
+    files = {
+        name: {"url": versioned_url(path.relative_to(docs).as_posix(), path), "size": path.stat().st_size}
+        for name, path in runtime_sources(pyodide_dir, runtime_dir).items()
+    }
+    return {
+        "pyodide": "vendor/pyodide/",
+        "files": {name: entry for name, entry in files.items() if name != SNAPSHOT_NAME},
+        "snapshot": files[SNAPSHOT_NAME],
+        "wheel": {
+            "url": versioned_url(f"vendor/calculator/{wheel.name}", wheel),
+            "name": wheel.name,
+            "size": wheel.stat().st_size,
+        },
+        "embedded": [f"{EMBEDDED_SCRIPT_FOLDER}/{name}.js" for name in [*RUNTIME_FILES, wheel.name]],
+        "timeout_seconds": START_TIMEOUT_SECONDS,
+        "service_worker": SERVICE_WORKER,
+    }
+
+
 def page_config(
-    compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[str, int], public_url: str | None = None
+    compiled: dict[str, Any], *, runtime: dict[str, Any], public_url: str | None = None
 ) -> dict[str, Any]:
     table = PolicyTable(compiled)
     definitions = field_definitions(table)
@@ -134,19 +164,16 @@ def page_config(
         "public_url": public_url,
         "default_on": default_calculation_date(table).isoformat(),
         "data_dates": data_dates(table, compiled),
-        "runtime": {
-            "pyodide": "vendor/pyodide/",
-            "files": {name: {"url": f"vendor/pyodide/{name}", "size": size} for name, size in pyodide_sizes.items()},
-            "wheel": {"url": f"vendor/calculator/{wheel.name}", "name": wheel.name, "size": wheel.stat().st_size},
-            "embedded": [f"{EMBEDDED_SCRIPT_FOLDER}/{name}.js" for name in [*RUNTIME_FILES, wheel.name]],
-            "timeout_seconds": START_TIMEOUT_SECONDS,
-        },
+        "runtime": runtime,
     }
 
 
-def render_calculator_page(compiled: dict[str, Any], docs_dir: Path, *, wheel: Path, pyodide_dir: Path) -> Path:
-    sizes = {name: (pyodide_dir / name).stat().st_size for name in RUNTIME_FILES}
-    config = page_config(compiled, wheel=wheel, pyodide_sizes=sizes, public_url=public_site_url())
+def render_calculator_page(
+    compiled: dict[str, Any], docs_dir: Path, *, wheel: Path, pyodide_dir: Path, runtime_dir: Path
+) -> Path:
+    config = page_config(
+        compiled, runtime=runtime_config(pyodide_dir, runtime_dir, wheel), public_url=public_site_url()
+    )
     env = markdown_environment(TEMPLATES)
     fields_by_group: dict[str, list[dict[str, Any]]] = {}
     for field in config["fields"]:

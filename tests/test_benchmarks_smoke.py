@@ -50,14 +50,28 @@ def results(site_copy: Path, tmp_path_factory: pytest.TempPathFactory, seeds_dir
 
 def test_first_result_times_both_pages_and_bare_pyodide_fails_from_disk(results: dict[str, Any]) -> None:
     first = results["first_result"]
-    assert first["http"]["calculator_first_result_ms"]["median"] > 0
+    for route in ("http", "file"):
+        for path in ("calculator", "calculator_without_snapshot"):
+            assert first[route][path]["first_result_ms"]["median"] > 0
     assert first["http"]["bare_pyodide_ms"]["median"] > 0
-    assert first["file"]["calculator_first_result_ms"]["median"] > 0
     # The page says the stock loader cannot start from disk; if it ever could, the comparison changes.
     assert "error" in first["file"]["bare_pyodide"]
     assert first["http"]["ratio"] == pytest.approx(
-        first["http"]["calculator_first_result_ms"]["median"] / first["http"]["bare_pyodide_ms"]["median"], abs=0.01
+        first["http"]["calculator"]["first_result_ms"]["median"] / first["http"]["bare_pyodide_ms"]["median"], abs=0.01
     )
+    # The forced paths were taken: ?python-start=bare, and from disk the snapshot.
+    assert first["http"]["calculator_without_snapshot"]["starts"] == {"bare": 1}
+    assert first["file"]["calculator"]["starts"] == {"snapshot": 1}
+    assert first["throttled"]["with_snapshot_ms"]["median"] > 0 and first["throttled"]["bare_pyodide_ms"]["median"] > 0
+
+
+def test_first_result_counts_the_runtime_bytes_and_the_second_visit(results: dict[str, Any]) -> None:
+    http = results["first_result"]["http"]
+    assert "vendor/runtime/snapshot.bin.gz" not in http["bytes_without_snapshot"]["runtime_files"]
+    assert "vendor/runtime/python_stdlib.zip" in http["bytes_without_snapshot"]["runtime_files"]
+    assert "vendor/pyodide/python_stdlib.zip" not in http["bytes"]["runtime_files"], "the stock stdlib was loaded"
+    assert http["bytes_without_snapshot"]["runtime_gzip_kb"] < http["bytes_without_snapshot"]["gzip_kb"]
+    assert results["first_result"]["second_visit"]["runtime_requests_max"] == 0
 
 
 def test_recalculation_sees_every_change_and_splits_its_time(results: dict[str, Any]) -> None:

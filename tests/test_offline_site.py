@@ -199,6 +199,7 @@ def test_calculator_computes_golden_cases_from_shared_links_opened_from_disk(
 ) -> None:
     assert len(DISK_CASES) == len(DISK_CASE_IDS), "a golden case named here no longer exists"
     with golden_cases_from_disk(chromium, built_site, DISK_CASES) as calc:
+        assert calc.page.get_attribute("#calculator", "data-python-start") == "snapshot"
         assert calc.errors == []
         assert calc.requests.outside() == []
         asked = {unquote(url).removeprefix(unquote(site_uri)) for url in calc.requests.urls}

@@ -136,7 +136,14 @@
       embedded: self.__shebaoEmbedded,
       indexURL: pageURL(config.runtime.pyodide),
       wheelName: config.runtime.wheel.name,
+      start: startPreference(),
     };
+  }
+
+  /* ?python-start=snapshot|bare in the page's address: how the worker starts Python (benchmarks, tests). */
+  function startPreference() {
+    const wanted = new URLSearchParams(location.search).get("python-start");
+    return wanted === "snapshot" || wanted === "bare" ? wanted : undefined;
   }
 
   function networkRuntimeConfig() {
@@ -152,8 +159,10 @@
       mode: "network",
       urls,
       sizes,
+      snapshot: { url: pageURL(config.runtime.snapshot.url), size: config.runtime.snapshot.size },
       indexURL: pageURL(config.runtime.pyodide),
       wheelName: config.runtime.wheel.name,
+      start: startPreference(),
     };
   }
 
@@ -196,6 +205,7 @@
         runtimeBox.classList.add("calc-runtime-ready");
         setRuntimeStatus("计算程序已就绪：修改任何一项，结果会立即更新。", null);
         root.dataset.runtime = "ready";
+        if (message.start) root.dataset.pythonStart = message.start;
       } else if (message.type === "failed") {
         if (window.console) console.warn("calculator start-up:", message.error);
         runtimeFailed("load", /HTTP \d+/.test(message.error) ? "有文件无法下载" : "启动出错");
