@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from benchmarks import build_scaling, engine, first_result, lighthouse, page, recalculation, weight
-from benchmarks.common import machine, read_result, write_result
+from benchmarks.common import machine, read_result, seeds_folder, write_result
 from benchmarks.goals import GOALS
 from scripts.render_pages import NAV_LISTS_EACH_REGION_UP_TO
 
@@ -32,7 +32,7 @@ def site_copy(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 @pytest.fixture(scope="module")
-def results(site_copy: Path, tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[str, Any]:
+def results(site_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every benchmark once, as small as it goes; the results as the page generator reads them."""
     folder = tmp_path_factory.mktemp("bench-results")
     write_result("machine", {**machine(), "quick": True}, folder)
@@ -101,11 +101,11 @@ def test_build_scaling_builds_the_synthetic_size_with_mkdocs(results: dict[str, 
     assert scaling["real"]["regions"] == len(list((ROOT / "policy_data").glob("*.yaml")))
 
 
-def test_synthetic_regions_pass_validation_with_their_own_ids(tmp_path: Path, seeds_dir: Path) -> None:
+def test_synthetic_regions_pass_validation_with_their_own_ids(tmp_path: Path) -> None:
     from scripts.policy_loader import compile_policy_data, load_policy_data
 
     ids = build_scaling.write_synthetic_data(ROOT / "policy_data", tmp_path, 9)
-    compiled = compile_policy_data(load_policy_data(tmp_path, seeds_dir))
+    compiled = compile_policy_data(load_policy_data(tmp_path, seeds_folder()))
     assert len(ids) == 9 and set(compiled["regions"]) == set(ids)
     names = [region["name"] for region in compiled["regions"].values()]
     assert len(set(names)) == len(names)
@@ -124,14 +124,14 @@ def test_synthetic_regions_pass_validation_with_their_own_ids(tmp_path: Path, se
         }
 
 
-def test_many_regions_leave_their_pages_out_of_the_navigation(tmp_path: Path, seeds_dir: Path) -> None:
+def test_many_regions_leave_their_pages_out_of_the_navigation(tmp_path: Path) -> None:
     from scripts.policy_loader import compile_policy_data, load_policy_data
     from scripts.render_pages import SiteData, navigation_config
 
     def config_for(regions: int) -> dict[str, Any]:
         folder = tmp_path / str(regions)
         build_scaling.write_synthetic_data(ROOT / "policy_data", folder, regions)
-        return navigation_config(SiteData(compile_policy_data(load_policy_data(folder, seeds_dir))), tmp_path)
+        return navigation_config(SiteData(compile_policy_data(load_policy_data(folder, seeds_folder()))), tmp_path)
 
     def pages(entry: Any) -> list[str]:
         if isinstance(entry, str):
