@@ -4,6 +4,7 @@
 
     docs/index.md                        首页
     docs/topics/index.md, <topic>.md     one comparison matrix per topic
+    docs/topics/columns/<topic>/<region>.js  a region's column of that matrix, loaded when chosen
     docs/regions/index.md, <region>.md   everything about one region
     docs/sources/index.md, <doc>.md      one page per source document
     docs/downloads/index.md              the data as JSON and CSV (UTF-8 with BOM)
@@ -255,8 +256,17 @@ class Footnotes:
     def anchor(self, number: int) -> str:
         return f"{self.prefix}-{number}"
 
-    def listed(self) -> list[tuple[int, Citation, list[str]]]:
-        return [(number, citation, list(self.regions[citation])) for citation, number in self.numbers.items()]
+    def listed(self, regions: Iterable[str] | None = None) -> list[tuple[int, Citation, list[str]]]:
+        """(number, citation, the regions citing it) for the citations these regions (default: all) use."""
+        if regions is None:
+            return [(number, citation, list(self.regions[citation])) for citation, number in self.numbers.items()]
+        wanted = set(regions)
+        listed = []
+        for citation, number in self.numbers.items():
+            users = [region for region in self.regions[citation] if region in wanted]
+            if users:
+                listed.append((number, citation, users))
+        return listed
 
 
 @dataclass
@@ -292,10 +302,17 @@ class Row:
     statistic: bool
     cells: list[Cell]
 
-    @property
-    def differs(self) -> bool:
-        """Rules (not statistics) whose current figure is not the same in every region that states one."""
-        return not self.statistic and len({cell.compare_key for cell in self.cells} - {""}) > 1
+    def cells_of(self, regions: Iterable[str]) -> list[Cell]:
+        wanted = set(regions)
+        return [cell for cell in self.cells if cell.region in wanted]
+
+    def differs_among(self, regions: Iterable[str]) -> bool:
+        """A rule (not a statistic) whose current figure is not the same in every one of these regions
+        that states one."""
+        return not self.statistic and len({cell.compare_key for cell in self.cells_of(regions)} - {""}) > 1
+
+    def cell_of(self, region_id: str) -> Cell:
+        return next(cell for cell in self.cells if cell.region == region_id)
 
 
 @dataclass
@@ -400,7 +417,12 @@ class SiteData:
             statistic=parameter.get("kind") == "statistic",
         )
 
-    def topic_tables(self, topic: str) -> list[Table]:
+    def topic_tables(self, topic: str, inline: list[str] | None = None) -> list[Table]:
+        """The topic's tables with a cell for every region. Footnotes are numbered row by row across the
+        `inline` regions (the columns the page itself carries; all by default), then column by column for
+        each other region, so a column loaded later brings numbers of its own, in one run."""
+        inline = list(self.regions) if inline is None else inline
+        later = [region_id for region_id in self.regions if region_id not in set(inline)]
         by_aspect: dict[str, list[str]] = {}
         for pid in self.topic_parameter_ids(topic):
             by_aspect.setdefault(self.first_definition(pid)["aspect"], []).append(pid)
@@ -409,6 +431,13 @@ class SiteData:
             if aspect not in by_aspect:
                 continue
             footnotes = Footnotes(f"fn-{aspect}")
+            cells: dict[str, dict[str, Cell]] = {pid: {} for pid in by_aspect[aspect]}
+            for pid in by_aspect[aspect]:
+                for region_id in inline:
+                    cells[pid][region_id] = self.cell(region_id, pid, footnotes)
+            for region_id in later:
+                for pid in by_aspect[aspect]:
+                    cells[pid][region_id] = self.cell(region_id, pid, footnotes)
             rows = []
             for pid in by_aspect[aspect]:
                 first = self.first_definition(pid)
@@ -421,11 +450,27 @@ class SiteData:
                         unit=first["unit"],
                         aspect=aspect,
                         statistic=first.get("kind") == "statistic",
-                        cells=[self.cell(region_id, pid, footnotes) for region_id in self.regions],
+                        cells=[cells[pid][region_id] for region_id in self.regions],
                     )
                 )
             tables.append(Table(aspect, rows, footnotes))
         return tables
+
+    def province_of(self, region_id: str) -> str:
+        """The province a region belongs to, for grouping long region lists: the nearest ancestor (or the
+        region itself) at province level, else the first name of its administrative path."""
+        for candidate in (region_id, *self.regions[region_id]["ancestors"]):
+            if self.regions[candidate]["level"] == "省":
+                return self.region_name(candidate)
+        admin_path = self.regions[region_id].get("admin_path") or []
+        return str(admin_path[0]) if admin_path else self.region_name(region_id)
+
+    def regions_by_province(self, region_ids: Iterable[str]) -> list[tuple[str, list[str]]]:
+        """(province, regions) groups, in the regions' order."""
+        groups: dict[str, list[str]] = {}
+        for region_id in region_ids:
+            groups.setdefault(self.province_of(region_id), []).append(region_id)
+        return list(groups.items())
 
     def region_items(self, region_id: str, topic: str | None = None) -> list[dict[str, Any]]:
         return [item for item in self._items_by_region.get(region_id, []) if topic is None or item["topic"] == topic]
@@ -585,6 +630,39 @@ def lists_each_region(data: SiteData) -> bool:
     return len(data.regions) <= NAV_LISTS_EACH_REGION_UP_TO
 
 
+# --- topic pages that do not grow with the regions ---------------------------------------------------
+
+# A topic page carries every region's column while they are this few. Beyond that it carries the
+# national column only, and each other region's column is a script of its own
+# (topics/columns/<topic>/<region>.js) that the page loads when the reader picks the region: a plain
+# <script src>, which works opened from disk too, where fetch() does not.
+TOPIC_COLUMNS_INLINE_UP_TO = 8
+COLUMNS_FOLDER = "columns"
+# How many regions the picker lets a reader compare at once (each brings its column script).
+MAX_CHOSEN_REGIONS = 8
+# The callback every column script calls (defined by docs/javascripts/site.js).
+COLUMN_CALLBACK = "shebaoTopicColumn"
+
+
+def inline_regions(data: SiteData) -> list[str]:
+    """The regions whose columns a topic page carries in its own HTML."""
+    if len(data.regions) <= TOPIC_COLUMNS_INLINE_UP_TO:
+        return list(data.regions)
+    return [region_id for region_id in data.regions if not data.regions[region_id]["ancestors"]]
+
+
+def column_script_page(topic: str, region_id: str) -> str:
+    return f"topics/{COLUMNS_FOLDER}/{topic}/{region_id}.js"
+
+
+def column_script(payload: dict[str, Any]) -> str:
+    """A column as a classic script: JSON (with <, > and & escaped, so no text closes a tag) passed to
+    the page's callback."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"{COLUMN_CALLBACK}({text});\n"
+
+
 def navigation(data: SiteData, docs_dir: Path) -> list[Any]:
     topics: list[Any] = ["topics/index.md"] + [{TOPIC_SHORT_NAMES[t]: topic_page(t)} for t in TOPICS]
     regions: list[Any] = ["regions/index.md"]
@@ -653,19 +731,55 @@ class Renderer:
     written: list[Path] = field(default_factory=list)
 
     def page(self, template: str, page: str, **context: Any) -> None:
+        self.hints.new_page()
+        text = self.env.get_template(template).render(data=self.data, page=page, **self.helpers(page), **context)
+        self.write(page, text)
+
+    def macros(self, page: str) -> Any:
+        """The shared macros (macros.j2) bound to one page's links, for pieces rendered outside a page."""
+        return self.env.get_template("macros.j2").make_module(vars={"data": self.data, **self.helpers(page)})
+
+    def helpers(self, page: str) -> dict[str, Callable[..., Any]]:
         def link(to_page: str, anchor: str | None = None) -> str:
             return relative_link(page, to_page, anchor)
 
-        helpers: dict[str, Callable[..., Any]] = {
+        return {
             "link": link,
             "topic_link": lambda topic, anchor=None: link(topic_page(topic), anchor),
             "row_link": lambda pid: link(topic_page(self.data.topic_of(pid)), pid),
             "region_link": lambda region_id, anchor=None: link(region_page(region_id), anchor),
             "source_link": lambda doc_id, anchor=None: link(source_page(doc_id), anchor),
         }
-        self.hints.new_page()
-        text = self.env.get_template(template).render(data=self.data, page=page, **helpers, **context)
-        self.write(page, text)
+
+    def topic_columns(self, topic: str, tables: list[Table], inline: list[str]) -> None:
+        """One script per region the topic page does not carry: its header cell, its cells (silent ones
+        left out: the page draws those from a template), the footnotes they cite and its policy items."""
+        page = topic_page(topic)
+        macros = self.macros(page)
+        for region_id in self.data.regions:
+            if region_id in inline:
+                continue
+            self.hints.new_page()
+            cells: dict[str, str] = {}
+            footnotes: dict[str, list[list[Any]]] = {}
+            for table in tables:
+                for row in table.rows:
+                    cell = row.cell_of(region_id)
+                    if cell.origin != "silent" or cell.refined_by:
+                        cells[row.id] = str(macros.matrix_cell(cell, row, table.footnotes)).strip()
+                footnotes[table.aspect] = [
+                    [number, table.footnotes.anchor(number), str(macros.citation_text(citation)).strip()]
+                    for number, citation, _users in table.footnotes.listed([region_id])
+                ]
+            payload = {
+                "topic": topic,
+                "region": region_id,
+                "head": str(macros.region_head(region_id)).strip(),
+                "cells": cells,
+                "footnotes": footnotes,
+                "items": str(macros.region_items(region_id, topic)).strip(),
+            }
+            self.write(column_script_page(topic, region_id), column_script(payload))
 
     def write(self, relative: str, text: str, encoding: str = "utf-8") -> None:
         target = self.docs_dir / relative
@@ -694,12 +808,25 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
         calculator_ready=calculator_ready,
         calculator_page=CALCULATOR_PAGE,
         intros=intros,
+        # Hundreds of regions are not named one by one on the home page (it would grow with them).
+        many_regions=not lists_each_region(data),
     )
     renderer.page("topics_index.md.j2", "topics/index.md", intros=intros)
+    inline = inline_regions(data)
     for topic in TOPICS:
+        tables = data.topic_tables(topic, inline)
         renderer.page(
-            "topic.md.j2", topic_page(topic), topic=topic, intro=intros[topic], tables=data.topic_tables(topic)
+            "topic.md.j2",
+            topic_page(topic),
+            topic=topic,
+            intro=intros[topic],
+            tables=tables,
+            inline=inline,
+            picker_groups=data.regions_by_province(region for region in data.regions if region not in inline[:1]),
+            columns_base=f"{COLUMNS_FOLDER}/{topic}/",
+            max_chosen=MAX_CHOSEN_REGIONS,
         )
+        renderer.topic_columns(topic, tables, inline)
     renderer.page("regions_index.md.j2", "regions/index.md")
     for region_id in data.regions:
         renderer.page("region.md.j2", region_page(region_id), region_id=region_id)

@@ -4,7 +4,11 @@
  * full tables show and the copy buttons stay hidden.
  *
  *  - region picker: which regions a topic matrix shows lives in the URL (?regions=beijing,shaanxi)
- *    so a link can be sent; the page reads it back on load. Unknown ids in the URL are ignored.
+ *    so a link can be sent, and is remembered for the next topic page opened without one. Unknown
+ *    ids in the URL are ignored. A page with many regions carries only the national column; a chosen
+ *    region's column arrives as a classic script (topics/columns/<topic>/<region>.js, the folder in
+ *    the picker's data-columns) that hands its cells to window.shebaoTopicColumn: <script src> works
+ *    opened from disk, where fetch() does not.
  *  - copy-link buttons: copy the page URL with the row's anchor, and say 已复制.
  *  - term hints: a glossary term (<abbr title>) explains itself in one shared bubble on hover,
  *    keyboard focus or tap. One listener for the whole page: a topic table holds hundreds of
@@ -22,22 +26,61 @@
 
   /* --- region picker ------------------------------------------------------------------- */
 
+  var STORAGE_KEY = "shebao.regions";
+  // Columns handed over by column scripts, by region id, until the picker inserts them.
+  var arrived = {};
+
+  window.shebaoTopicColumn = function (payload) {
+    if (payload && typeof payload.region === "string") arrived[payload.region] = payload;
+  };
+
+  function remembered() {
+    try {
+      return window.localStorage.getItem(STORAGE_KEY);
+    } catch (error) {
+      return null; // storage refused (private mode, some file:// settings): nothing remembered
+    }
+  }
+
+  function remember(chosen) {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, chosen.join(","));
+    } catch (error) {
+      /* nothing to remember with */
+    }
+  }
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
   function setUpRegionPicker(picker) {
     var boxes = all('input[type="checkbox"][name="regions"]', picker);
     var known = boxes.map(function (box) { return box.value; });
+    var order = {};
+    known.forEach(function (id, index) { order[id] = index; });
+    var shown = (picker.getAttribute("data-shown") || "").split(" ").filter(function (id) { return id in order; });
+    var columnsBase = picker.getAttribute("data-columns") || "";
+    var max = parseInt(picker.getAttribute("data-max"), 10) || known.length;
     var status = picker.querySelector(".picker-status");
+    var loading = {};
 
-    function chosenFromUrl() {
-      var raw = new URLSearchParams(window.location.search).get(QUERY_KEY);
-      if (raw === null) return known.slice();
+    function parse(raw) {
+      if (raw === null) return null;
       var wanted = raw.split(",").map(function (id) { return id.trim(); });
       var chosen = known.filter(function (id) { return wanted.indexOf(id) !== -1; });
-      return chosen.length ? chosen : known.slice();
+      return chosen.length ? chosen.slice(0, max) : null;
+    }
+
+    function sameAsShown(chosen) {
+      return chosen.length === shown.length && chosen.every(function (id) { return shown.indexOf(id) !== -1; });
     }
 
     function writeUrl(chosen) {
       var url = new URL(window.location.href);
-      if (chosen.length === known.length) {
+      if (sameAsShown(chosen)) {
         url.searchParams.delete(QUERY_KEY);
       } else {
         url.searchParams.set(QUERY_KEY, chosen.join(","));
@@ -47,10 +90,111 @@
       if (text !== window.location.href) window.history.replaceState(null, "", text);
     }
 
+    function hasColumn(id) {
+      return all("table.matrix thead th[data-region]").some(function (cell) {
+        return cell.getAttribute("data-region") === id;
+      });
+    }
+
+    /* Put an element among its siblings that carry data-region, in the picker's order. */
+    function placeByRegion(parent, element, id) {
+      var before = null;
+      Array.prototype.slice.call(parent.children).some(function (sibling) {
+        var other = sibling.getAttribute("data-region");
+        if (other !== null && order[other] > order[id]) {
+          before = sibling;
+          return true;
+        }
+        return false;
+      });
+      parent.insertBefore(element, before);
+    }
+
+    function silentCell(id) {
+      var cell = document.createElement("td");
+      cell.className = "cell-silent";
+      cell.setAttribute("data-compare", "");
+      var value = document.createElement("span");
+      value.className = "value value-open";
+      value.textContent = picker.getAttribute("data-silent-value");
+      var note = document.createElement("span");
+      note.className = "note";
+      note.textContent = picker.getAttribute("data-silent-note");
+      cell.appendChild(value);
+      cell.appendChild(document.createTextNode(" "));
+      cell.appendChild(note);
+      cell.setAttribute("data-region", id);
+      return cell;
+    }
+
+    function insertColumn(payload) {
+      var id = payload.region;
+      all("table.matrix").forEach(function (table) {
+        var headRow = table.querySelector("thead tr");
+        placeByRegion(headRow, fragment(payload.head).firstElementChild, id);
+        all("tbody tr[id]", table).forEach(function (row) {
+          var html = payload.cells[row.id];
+          var cell = html ? fragment(html).firstElementChild : silentCell(id);
+          placeByRegion(row, cell, id);
+        });
+        var notes = document.querySelector('ol.footnotes[data-aspect="' + table.getAttribute("data-aspect") + '"]');
+        (payload.footnotes[table.getAttribute("data-aspect")] || []).forEach(function (note) {
+          var number = note[0];
+          var existing = document.getElementById(note[1]);
+          if (existing) {
+            existing.setAttribute("data-regions", existing.getAttribute("data-regions") + " " + id);
+            return;
+          }
+          var item = document.createElement("li");
+          item.id = note[1];
+          item.value = number;
+          item.setAttribute("data-regions", id);
+          item.appendChild(fragment(note[2]));
+          var after = all("li[value]", notes).filter(function (other) { return other.value < number; }).pop();
+          notes.insertBefore(item, after ? after.nextSibling : notes.firstChild);
+        });
+      });
+      var items = document.querySelector(".region-items-list");
+      if (items) placeByRegion(items, fragment(payload.items).firstElementChild, id);
+    }
+
+    /* The region's column, from its script unless the page has it already. */
+    function load(id) {
+      if (hasColumn(id)) return Promise.resolve();
+      if (!loading[id]) {
+        loading[id] = new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          script.src = columnsBase + encodeURIComponent(id) + ".js";
+          script.onload = function () {
+            var payload = arrived[id];
+            delete arrived[id];
+            if (!hasColumn(id)) {
+              if (!payload) {
+                reject(new Error(id));
+                return;
+              }
+              insertColumn(payload);
+            }
+            resolve();
+          };
+          script.onerror = function () {
+            delete loading[id];
+            reject(new Error(id));
+          };
+          document.head.appendChild(script);
+        });
+      }
+      return loading[id];
+    }
+
     function show(chosen) {
       var visible = {};
       chosen.forEach(function (id) { visible[id] = true; });
-      boxes.forEach(function (box) { box.checked = !!visible[box.value]; });
+      boxes.forEach(function (box) {
+        box.checked = !!visible[box.value];
+        var group = box.closest("details");
+        if (box.checked && group) group.open = true;
+      });
       all("[data-region]").forEach(function (element) {
         if (element.closest(".region-picker")) return;
         element.hidden = !visible[element.getAttribute("data-region")];
@@ -63,6 +207,24 @@
       markDifferences();
     }
 
+    /* Load what is missing, then show exactly `chosen`; on failure keep what was shown. */
+    function choose(chosen, done) {
+      var missing = chosen.filter(function (id) { return !hasColumn(id); });
+      if (missing.length) status.textContent = "正在加载所选地区的数据……";
+      Promise.all(missing.map(load)).then(
+        function () {
+          status.textContent = "";
+          show(chosen);
+          if (done) done(chosen);
+        },
+        function (error) {
+          var box = boxes[order[error.message]];
+          status.textContent = "无法加载" + (box ? box.parentNode.textContent.trim() : "") + "的数据。";
+          if (box) box.checked = false;
+        }
+      );
+    }
+
     boxes.forEach(function (box) {
       box.addEventListener("change", function () {
         var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
@@ -71,16 +233,28 @@
           status.textContent = "请至少选择一个地区。";
           return;
         }
+        if (chosen.length > max) {
+          box.checked = false;
+          status.textContent = "最多同时比较" + max + "个地区，请先取消勾选其他地区。";
+          return;
+        }
         status.textContent = "";
-        show(chosen);
-        writeUrl(chosen);
+        choose(chosen, function (shownNow) {
+          writeUrl(shownNow);
+          remember(shownNow);
+        });
       });
     });
 
     picker.hidden = false;
-    // Without a choice in the URL the page is already as the build wrote it (every region shown,
-    // differences marked): touching every cell would only cost a phone a style recalculation.
-    if (new URLSearchParams(window.location.search).get(QUERY_KEY) !== null) show(chosenFromUrl());
+    // A choice in the URL wins; without one, the choice remembered from the last topic page. Without
+    // either the page is already as the build wrote it: touching every cell would only cost a phone
+    // a style recalculation.
+    var fromUrl = parse(new URLSearchParams(window.location.search).get(QUERY_KEY));
+    var chosen = fromUrl || parse(remembered());
+    if (chosen && !(sameAsShown(chosen) && !fromUrl)) {
+      choose(chosen, fromUrl ? null : writeUrl);
+    }
   }
 
   /* A link to a row (topics/medical.html#medical.critical_illness.poor.threshold) should show
