@@ -132,3 +132,20 @@ class SourceTexts:
     def contains(self, file_name: str, evidence: str) -> bool | None:
         text = self.text(file_name)
         return None if text is None else squeeze(evidence) in text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m scripts.provenance FILE...`: the source_sha256 line to write for each text."""
+    import sys
+
+    names = sys.argv[1:] if argv is None else argv
+    if not names:
+        print("usage: python -m scripts.provenance FILE...  (prints each file's source_sha256)", file=sys.stderr)
+        return 2
+    for name in names:
+        print(f"source_sha256: {sha256_of(Path(name))}  # {Path(name).name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
