@@ -465,13 +465,6 @@ class SiteData:
         admin_path = self.regions[region_id].get("admin_path") or []
         return str(admin_path[0]) if admin_path else self.region_name(region_id)
 
-    def regions_by_province(self, region_ids: Iterable[str]) -> list[tuple[str, list[str]]]:
-        """(province, regions) groups, in the regions' order."""
-        groups: dict[str, list[str]] = {}
-        for region_id in region_ids:
-            groups.setdefault(self.province_of(region_id), []).append(region_id)
-        return list(groups.items())
-
     def region_items(self, region_id: str, topic: str | None = None) -> list[dict[str, Any]]:
         return [item for item in self._items_by_region.get(region_id, []) if topic is None or item["topic"] == topic]
 
@@ -642,6 +635,10 @@ COLUMNS_FOLDER = "columns"
 MAX_CHOSEN_REGIONS = 8
 # The callback every column script calls (defined by docs/javascripts/site.js).
 COLUMN_CALLBACK = "shebaoTopicColumn"
+# Every region (id, name, province) for the picker, one script shared by the topic pages and loaded
+# only when the reader opens the picker: listed in each page, the regions would make it grow.
+REGION_LIST = "regions.js"
+REGION_LIST_CALLBACK = "shebaoRegionList"
 
 
 def inline_regions(data: SiteData) -> list[str]:
@@ -655,12 +652,20 @@ def column_script_page(topic: str, region_id: str) -> str:
     return f"topics/{COLUMNS_FOLDER}/{topic}/{region_id}.js"
 
 
-def column_script(payload: dict[str, Any]) -> str:
-    """A column as a classic script: JSON (with <, > and & escaped, so no text closes a tag) passed to
+def column_script(payload: dict[str, Any], callback: str = COLUMN_CALLBACK) -> str:
+    """Data as a classic script: JSON (with <, > and & escaped, so no text closes a tag) passed to
     the page's callback."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f"{COLUMN_CALLBACK}({text});\n"
+    return f"{callback}({text});\n"
+
+
+def region_list_script(data: SiteData) -> str:
+    """The picker's list: [id, name, province] of every region but the first (national), in order."""
+    rows = [
+        [region_id, data.region_name(region_id), data.province_of(region_id)] for region_id in list(data.regions)[1:]
+    ]
+    return column_script({"regions": rows}, REGION_LIST_CALLBACK)
 
 
 def navigation(data: SiteData, docs_dir: Path) -> list[Any]:
@@ -774,6 +779,7 @@ class Renderer:
             payload = {
                 "topic": topic,
                 "region": region_id,
+                "name": self.data.region_name(region_id),
                 "head": str(macros.region_head(region_id)).strip(),
                 "cells": cells,
                 "footnotes": footnotes,
@@ -822,11 +828,13 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
             intro=intros[topic],
             tables=tables,
             inline=inline,
-            picker_groups=data.regions_by_province(region for region in data.regions if region not in inline[:1]),
             columns_base=f"{COLUMNS_FOLDER}/{topic}/",
+            region_list=f"{COLUMNS_FOLDER}/{REGION_LIST}",
             max_chosen=MAX_CHOSEN_REGIONS,
         )
         renderer.topic_columns(topic, tables, inline)
+    if len(inline) < len(data.regions):
+        renderer.write(f"topics/{COLUMNS_FOLDER}/{REGION_LIST}", region_list_script(data))
     renderer.page("regions_index.md.j2", "regions/index.md")
     for region_id in data.regions:
         renderer.page("region.md.j2", region_page(region_id), region_id=region_id)

@@ -83,10 +83,14 @@ def shown_regions(page: Any) -> list[str]:
 
 
 def pick(page: Any, region_id: str, *, click: bool = False) -> None:
-    """Open the region's province group, as a reader does, and tick it."""
-    box = page.locator(f'.region-picker input[value="{region_id}"]')
+    """Open the list of regions and the region's province group, as a reader does, and tick it."""
+    opener = page.locator(".picker-open")
+    if opener.get_attribute("aria-expanded") != "true":
+        opener.click()
+    box = page.locator(f'.picker-groups input[value="{region_id}"]')
+    box.wait_for(state="attached")
     group = page.locator("details.picker-group", has=page.locator(f'input[value="{region_id}"]'))
-    if group.count() and group.get_attribute("open") is None:
+    if group.get_attribute("open") is None:
         group.locator("summary").click()
     if click:
         box.click()
@@ -105,11 +109,23 @@ def test_topic_pages_carry_the_national_column_and_a_script_for_every_other_regi
         html = (site / "topics" / f"{topic}.html").read_text(encoding="utf-8")
         columns = set(re.findall(r'<th scope="col" data-region="([a-z0-9_]+)"', html))
         assert columns == {"national"}, topic
-        # The picker still offers every region, grouped by province.
-        assert set(re.findall(r'name="regions" value="([a-z0-9_]+)"', html)) == set(ids)
-        assert '<details class="picker-group"' in html
+        # The page's content names no other region: the picker's list is a script of its own (the
+        # navigation lists a few dozen regions at most, see render_pages.NAV_LISTS_EACH_REGION_UP_TO).
+        article = html[html.index("<article") : html.index("</article>")]
+        assert not [region_id for region_id in ids[1:] if region_id in article], topic
         scripts = {path.stem for path in (site / "topics" / "columns" / topic).glob("*.js")}
         assert scripts == set(ids) - {"national"}, topic
+
+
+def test_the_picker_list_names_every_region_with_its_province(many_regions: dict[str, Any]) -> None:
+    text = (many_regions["site"] / "topics" / "columns" / "regions.js").read_text(encoding="utf-8")
+    match = re.fullmatch(r"shebaoRegionList\((.*)\);\n", text, flags=re.S)
+    assert match
+    listed = json.loads(match.group(1))["regions"]
+    compiled = many_regions["compiled"]["regions"]
+    assert [row[0] for row in listed] == list(compiled)[1:]
+    for region_id, name, province in listed:
+        assert name == compiled[region_id]["name"] and province
 
 
 def test_a_column_script_holds_what_the_region_states_and_inherits(many_regions: dict[str, Any]) -> None:
@@ -174,13 +190,17 @@ def test_choosing_a_region_adds_its_column_and_the_choice_is_remembered(
         page.wait_for_function(f"() => location.search.includes('{first}')")
         assert shown_regions(page) == ["national", first]
 
-        # A sent link wins over what is remembered; columns come in the picker's order.
+        # A sent link wins over what is remembered; its columns come in the link's order.
         page.goto(many_url + f"topics/medical.html?regions={second},{first}")
         page.wait_for_function(f"() => document.querySelectorAll('thead th[data-region=\"{second}\"]').length > 0")
-        assert shown_regions(page) == [first, second]
+        assert shown_regions(page) == [second, first]
+        assert page.is_checked(f'.picker-chosen input[value="{second}"]')
 
-        # No more than MAX_CHOSEN_REGIONS at once.
-        for region_id in ids[3:]:
+        # No more than MAX_CHOSEN_REGIONS at once. The list shows the chosen ones ticked.
+        pick(page, ids[3])
+        assert page.is_checked(f'.picker-groups input[value="{second}"]')
+        assert page.locator(f'.picker-chosen input[value="{second}"]').count() == 0
+        for region_id in ids[4:]:
             pick(page, region_id)
             if len(shown_regions(page)) == MAX_CHOSEN_REGIONS:
                 break

@@ -27,11 +27,16 @@
   /* --- region picker ------------------------------------------------------------------- */
 
   var STORAGE_KEY = "shebao.regions";
-  // Columns handed over by column scripts, by region id, until the picker inserts them.
-  var arrived = {};
+  // Region ids are lowercase ASCII (the loader enforces it); anything else in a URL is ignored unseen.
+  var REGION_ID = /^[a-z][a-z0-9_]*$/;
+  // What column scripts and the region list script hand over, until the picker takes it.
+  var arrived = { columns: {}, list: null };
 
   window.shebaoTopicColumn = function (payload) {
-    if (payload && typeof payload.region === "string") arrived[payload.region] = payload;
+    if (payload && typeof payload.region === "string") arrived.columns[payload.region] = payload;
+  };
+  window.shebaoRegionList = function (payload) {
+    if (payload && payload.regions) arrived.list = payload.regions;
   };
 
   function remembered() {
@@ -56,21 +61,64 @@
     return template.content;
   }
 
+  /* A classic script (works from disk, where fetch() does not); resolves once it has run. */
+  function runScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error(src)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function regionBox(id, name, checked) {
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "regions";
+    box.value = id;
+    box.checked = checked;
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + name));
+    return label;
+  }
+
   function setUpRegionPicker(picker) {
-    var boxes = all('input[type="checkbox"][name="regions"]', picker);
-    var known = boxes.map(function (box) { return box.value; });
-    var order = {};
-    known.forEach(function (id, index) { order[id] = index; });
-    var shown = (picker.getAttribute("data-shown") || "").split(" ").filter(function (id) { return id in order; });
+    var listUrl = picker.getAttribute("data-region-list"); // null: every region is in the page
     var columnsBase = picker.getAttribute("data-columns") || "";
-    var max = parseInt(picker.getAttribute("data-max"), 10) || known.length;
+    var regionPages = picker.getAttribute("data-region-pages") || "";
     var status = picker.querySelector(".picker-status");
+    var opener = picker.querySelector(".picker-open");
+    var groups = picker.querySelector(".picker-groups");
+    var chosenBox = picker.querySelector(".picker-chosen");
+    var order = {};
+    var names = {};
     var loading = {};
+    var listLoading = null;
+
+    function boxes() {
+      return all('input[type="checkbox"][name="regions"]', picker);
+    }
+    boxes().forEach(function (box, index) {
+      order[box.value] = index;
+      names[box.value] = box.parentNode.textContent.trim();
+    });
+    var shown = (picker.getAttribute("data-shown") || "").split(" ").filter(function (id) { return id in order; });
+    var max = parseInt(picker.getAttribute("data-max"), 10) || boxes().length;
+
+    function acceptable(id) {
+      return listUrl ? REGION_ID.test(id) : id in order;
+    }
 
     function parse(raw) {
       if (raw === null) return null;
-      var wanted = raw.split(",").map(function (id) { return id.trim(); });
-      var chosen = known.filter(function (id) { return wanted.indexOf(id) !== -1; });
+      var chosen = [];
+      raw.split(",").forEach(function (id) {
+        id = id.trim();
+        if (acceptable(id) && chosen.indexOf(id) === -1) chosen.push(id);
+      });
+      if (!listUrl) chosen.sort(function (a, b) { return order[a] - order[b]; });
       return chosen.length ? chosen.slice(0, max) : null;
     }
 
@@ -96,12 +144,13 @@
       });
     }
 
-    /* Put an element among its siblings that carry data-region, in the picker's order. */
+    /* Put an element among its siblings that carry data-region, in the regions' order (a region
+       whose place is not known yet goes last). */
     function placeByRegion(parent, element, id) {
       var before = null;
       Array.prototype.slice.call(parent.children).some(function (sibling) {
         var other = sibling.getAttribute("data-region");
-        if (other !== null && order[other] > order[id]) {
+        if (other !== null && id in order && (!(other in order) || order[other] > order[id])) {
           before = sibling;
           return true;
         }
@@ -114,6 +163,7 @@
       var cell = document.createElement("td");
       cell.className = "cell-silent";
       cell.setAttribute("data-compare", "");
+      cell.setAttribute("data-region", id);
       var value = document.createElement("span");
       value.className = "value value-open";
       value.textContent = picker.getAttribute("data-silent-value");
@@ -123,23 +173,21 @@
       cell.appendChild(value);
       cell.appendChild(document.createTextNode(" "));
       cell.appendChild(note);
-      cell.setAttribute("data-region", id);
       return cell;
     }
 
     function insertColumn(payload) {
       var id = payload.region;
+      names[id] = payload.name;
       all("table.matrix").forEach(function (table) {
-        var headRow = table.querySelector("thead tr");
-        placeByRegion(headRow, fragment(payload.head).firstElementChild, id);
+        var aspect = table.getAttribute("data-aspect");
+        placeByRegion(table.querySelector("thead tr"), fragment(payload.head).firstElementChild, id);
         all("tbody tr[id]", table).forEach(function (row) {
           var html = payload.cells[row.id];
-          var cell = html ? fragment(html).firstElementChild : silentCell(id);
-          placeByRegion(row, cell, id);
+          placeByRegion(row, html ? fragment(html).firstElementChild : silentCell(id), id);
         });
-        var notes = document.querySelector('ol.footnotes[data-aspect="' + table.getAttribute("data-aspect") + '"]');
-        (payload.footnotes[table.getAttribute("data-aspect")] || []).forEach(function (note) {
-          var number = note[0];
+        var notes = document.querySelector('ol.footnotes[data-aspect="' + aspect + '"]');
+        (payload.footnotes[aspect] || []).forEach(function (note) {
           var existing = document.getElementById(note[1]);
           if (existing) {
             existing.setAttribute("data-regions", existing.getAttribute("data-regions") + " " + id);
@@ -147,50 +195,96 @@
           }
           var item = document.createElement("li");
           item.id = note[1];
-          item.value = number;
+          item.value = note[0];
           item.setAttribute("data-regions", id);
           item.appendChild(fragment(note[2]));
-          var after = all("li[value]", notes).filter(function (other) { return other.value < number; }).pop();
+          var after = all("li[value]", notes).filter(function (other) { return other.value < note[0]; }).pop();
           notes.insertBefore(item, after ? after.nextSibling : notes.firstChild);
         });
       });
       var items = document.querySelector(".region-items-list");
       if (items) placeByRegion(items, fragment(payload.items).firstElementChild, id);
+      // Until the full list is open, a chosen region gets its box beside the national one.
+      if (chosenBox && !boxes().some(function (box) { return box.value === id; })) {
+        chosenBox.appendChild(regionBox(id, payload.name, true));
+      }
     }
 
-    /* The region's column, from its script unless the page has it already. */
+    /* Run the region's column script (once); its column waits in `arrived` until inserted. */
     function load(id) {
-      if (hasColumn(id)) return Promise.resolve();
+      if (hasColumn(id) || arrived.columns[id]) return Promise.resolve();
       if (!loading[id]) {
-        loading[id] = new Promise(function (resolve, reject) {
-          var script = document.createElement("script");
-          script.src = columnsBase + encodeURIComponent(id) + ".js";
-          script.onload = function () {
-            var payload = arrived[id];
-            delete arrived[id];
-            if (!hasColumn(id)) {
-              if (!payload) {
-                reject(new Error(id));
-                return;
-              }
-              insertColumn(payload);
-            }
-            resolve();
-          };
-          script.onerror = function () {
+        loading[id] = runScript(columnsBase + id + ".js").then(
+          function () {
             delete loading[id];
-            reject(new Error(id));
-          };
-          document.head.appendChild(script);
-        });
+            if (!arrived.columns[id]) throw new Error(id);
+          },
+          function () {
+            delete loading[id];
+            throw new Error(id);
+          }
+        );
       }
       return loading[id];
+    }
+
+    /* Every region, grouped by province, from the shared list script (loaded once, when asked for). */
+    function openList() {
+      if (!listLoading) {
+        status.textContent = "正在加载地区列表……";
+        listLoading = runScript(listUrl).then(function () {
+          var regions = arrived.list || [];
+          var checked = {};
+          boxes().forEach(function (box) { if (box.checked) checked[box.value] = true; });
+          // The boxes of chosen regions move into the list; the national one stays where it is.
+          all("label", chosenBox).slice(1).forEach(function (label) { label.parentNode.removeChild(label); });
+          var byProvince = {};
+          var provinces = [];
+          regions.forEach(function (region, index) {
+            order[region[0]] = index + 1;
+            names[region[0]] = region[1];
+            if (!byProvince[region[2]]) {
+              byProvince[region[2]] = [];
+              provinces.push(region[2]);
+            }
+            byProvince[region[2]].push(region);
+          });
+          provinces.forEach(function (province) {
+            var details = document.createElement("details");
+            details.className = "picker-group";
+            var summary = document.createElement("summary");
+            summary.textContent = province + "（" + byProvince[province].length + "个地区）";
+            details.appendChild(summary);
+            var list = document.createElement("ul");
+            byProvince[province].forEach(function (region) {
+              var item = document.createElement("li");
+              item.appendChild(regionBox(region[0], region[1], !!checked[region[0]]));
+              if (checked[region[0]]) details.open = true;
+              item.appendChild(document.createTextNode(" "));
+              var page = document.createElement("a");
+              page.className = "picker-page";
+              page.href = regionPages + region[0] + ".html";
+              page.textContent = "地区页";
+              page.setAttribute("aria-label", region[1] + "的地区页");
+              item.appendChild(page);
+              list.appendChild(item);
+            });
+            details.appendChild(list);
+            groups.appendChild(details);
+          });
+          status.textContent = "";
+        }, function () {
+          listLoading = null;
+          status.textContent = "无法加载地区列表。";
+        });
+      }
+      return listLoading;
     }
 
     function show(chosen) {
       var visible = {};
       chosen.forEach(function (id) { visible[id] = true; });
-      boxes.forEach(function (box) {
+      boxes().forEach(function (box) {
         box.checked = !!visible[box.value];
         var group = box.closest("details");
         if (box.checked && group) group.open = true;
@@ -207,44 +301,59 @@
       markDifferences();
     }
 
-    /* Load what is missing, then show exactly `chosen`; on failure keep what was shown. */
+    /* Load what is missing, then show `chosen` (less any region whose column would not load). */
     function choose(chosen, done) {
       var missing = chosen.filter(function (id) { return !hasColumn(id); });
       if (missing.length) status.textContent = "正在加载所选地区的数据……";
-      Promise.all(missing.map(load)).then(
-        function () {
-          status.textContent = "";
-          show(chosen);
-          if (done) done(chosen);
-        },
-        function (error) {
-          var box = boxes[order[error.message]];
-          status.textContent = "无法加载" + (box ? box.parentNode.textContent.trim() : "") + "的数据。";
-          if (box) box.checked = false;
-        }
-      );
+      var failed = [];
+      Promise.all(missing.map(function (id) {
+        return load(id).catch(function () { failed.push(id); });
+      })).then(function () {
+        // Inserted in the order chosen, whatever order the scripts arrived in.
+        chosen.forEach(function (id) {
+          if (!hasColumn(id) && arrived.columns[id]) insertColumn(arrived.columns[id]);
+          delete arrived.columns[id];
+        });
+        var loaded = chosen.filter(function (id) { return failed.indexOf(id) === -1; });
+        if (!loaded.length) loaded = shown.slice();
+        status.textContent = failed.length && listUrl && failed.some(function (id) { return id in names; })
+          ? "无法加载" + failed.map(function (id) { return names[id] || id; }).join("、") + "的数据。"
+          : "";
+        show(loaded);
+        if (done) done(loaded);
+      });
     }
 
-    boxes.forEach(function (box) {
-      box.addEventListener("change", function () {
-        var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
-        if (chosen.length === 0) {
-          box.checked = true;
-          status.textContent = "请至少选择一个地区。";
-          return;
-        }
-        if (chosen.length > max) {
-          box.checked = false;
-          status.textContent = "最多同时比较" + max + "个地区，请先取消勾选其他地区。";
-          return;
-        }
-        status.textContent = "";
-        choose(chosen, function (shownNow) {
-          writeUrl(shownNow);
-          remember(shownNow);
-        });
+    picker.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!box.matches || !box.matches('input[type="checkbox"][name="regions"]')) return;
+      var chosen = [];
+      boxes().forEach(function (b) { if (b.checked && chosen.indexOf(b.value) === -1) chosen.push(b.value); });
+      if (chosen.length === 0) {
+        box.checked = true;
+        status.textContent = "请至少选择一个地区。";
+        return;
+      }
+      if (chosen.length > max) {
+        box.checked = false;
+        status.textContent = "最多同时比较" + max + "个地区，请先取消勾选其他地区。";
+        return;
+      }
+      status.textContent = "";
+      choose(chosen, function (shownNow) {
+        writeUrl(shownNow);
+        remember(shownNow);
       });
     });
+
+    if (opener) {
+      opener.addEventListener("click", function () {
+        var opening = groups.hidden;
+        groups.hidden = !opening;
+        opener.setAttribute("aria-expanded", opening ? "true" : "false");
+        if (opening) openList();
+      });
+    }
 
     picker.hidden = false;
     // A choice in the URL wins; without one, the choice remembered from the last topic page. Without
