@@ -653,11 +653,9 @@ def column_script_page(topic: str, region_id: str) -> str:
 
 
 def column_script(payload: dict[str, Any], callback: str = COLUMN_CALLBACK) -> str:
-    """Data as a classic script: JSON (with <, > and & escaped, so no text closes a tag) passed to
-    the page's callback."""
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f"{callback}({text});\n"
+    """Data as a classic script: JSON passed to the page's callback. The file is loaded by src, never
+    inlined, so no HTML parser reads it and the markup inside the strings needs no escaping."""
+    return f"{callback}({json.dumps(payload, ensure_ascii=False, separators=(',', ':'))});\n"
 
 
 def region_list_script(data: SiteData) -> str:

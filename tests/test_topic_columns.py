@@ -153,11 +153,6 @@ def test_a_column_script_holds_what_the_region_states_and_inherits(many_regions:
         assert f'data-region="{region_id}"' in payload["items"]
 
 
-def test_a_column_script_cannot_close_the_script_it_is_in(many_regions: dict[str, Any]) -> None:
-    for path in (many_regions["site"] / "topics" / "columns").rglob("*.js"):
-        assert "<" not in path.read_text(encoding="utf-8"), path
-
-
 # --- in the browser -----------------------------------------------------------------------------------
 
 
@@ -223,3 +218,23 @@ def test_a_chosen_column_loads_from_disk(chromium: Any, many_regions: dict[str, 
         assert page.locator(f'td[data-region="{region_id}"].cell-own').count() > 0
         assert requests.outside() == []
         assert errors == []
+
+
+@pytest.mark.browser
+def test_scaled_weight_benchmark_counts_the_chosen_columns_and_keeps_search_apart(
+    chromium: Any, many_regions: dict[str, Any]
+) -> None:
+    from benchmarks import scaled_weight
+
+    result = scaled_weight.measure(many_regions["site"], chromium)
+    kinds = {page["type"] for page in result["pages"]}
+    assert kinds == {"home", "topic", "region", "topic_chosen"}
+    assert result["regions"] == REGIONS
+    chosen = next(page for page in result["pages"] if page["type"] == "topic_chosen")
+    plain = next(page for page in result["pages"] if page["path"] == chosen["path"].split("?")[0])
+    # The chosen regions' column scripts are seen and counted; a page opened without a choice loads none.
+    assert chosen["columns_kb"] > 0 and plain["columns_kb"] == 0
+    assert chosen["without_search_kb"] > plain["without_search_kb"]
+    for page in result["pages"]:
+        assert page["without_search_kb"] + page["search_kb"] == pytest.approx(page["kb"], abs=0.2)
+    assert result["heaviest"]["type"] in {"home", "topic", "region"}
