@@ -633,7 +633,7 @@ TOPIC_COLUMNS_INLINE_UP_TO = 8
 COLUMNS_FOLDER = "columns"
 # How many regions the picker lets a reader compare at once (each brings its column script).
 MAX_CHOSEN_REGIONS = 8
-# The callback every column script calls (defined by docs/javascripts/site.js).
+# The callback every column script calls (defined by docs/javascripts/topics.js).
 COLUMN_CALLBACK = "shebaoTopicColumn"
 # Every region (id, name, province) for the picker, one script shared by the topic pages and loaded
 # only when the reader opens the picker: listed in each page, the regions would make it grow.
