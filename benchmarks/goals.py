@@ -22,6 +22,8 @@ GOALS = {
     "scaled_weight": Goal(
         "加上 200 个合成地区后，首页、主题页、地区页中最重的一页（不含搜索索引，不压缩）", "≤ 500 KB", 500.0
     ),
-    "national_build": Goal("3000 个合成地区的完整构建（含 mkdocs）", "≤ 10 分钟，峰值内存 ≤ 4 GB", 600.0),
+    "national_build": Goal(
+        "3000 个合成地区的完整构建（含 mkdocs）", "≤ 10 分钟，峰值内存 ≤ 4 GB", 600.0, sizes=(0, 3000)
+    ),
     "lighthouse": Goal("内容页面的 Lighthouse 性能、无障碍、最佳做法得分", "每项 ≥ 95", 95.0),
 }

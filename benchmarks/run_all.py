@@ -4,7 +4,7 @@
 
 1. builds a scratch copy of the working tree (`python -m scripts.build`, timed: the full build);
 2. on that site: first result, recalculation, weight, Lighthouse (headless Chromium);
-3. in that copy: the engine, CPython against Pyodide;
+3. in that copy: the engine, CPython against Pyodide; then page weight with 200 more synthetic regions;
 4. build scaling with synthetic data, in whatever time is left of `--budget` (sizes that would not
    finish in it are skipped and their time predicted from the smaller ones);
 5. writes the results to build/benchmarks/*.json and the page docs/benchmarks.md (committed; the
@@ -20,13 +20,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import build_scaling, first_result, lighthouse, page, recalculation, weight
+from benchmarks import build_scaling, first_result, lighthouse, page, recalculation, scaled_weight, weight
 from benchmarks.common import (
     RESULTS_DIR,
     build_site,
@@ -56,6 +57,7 @@ def settings(quick: bool) -> dict[str, Any]:
             "scaling_sizes": [3],
             "scaling_mkdocs_up_to": 3,
             "scaling_repeat": 1,
+            "scaled_weight_regions": 12,
         }
     return {
         "first_result_runs": 7,
@@ -67,6 +69,7 @@ def settings(quick: bool) -> dict[str, Any]:
         "scaling_sizes": list(build_scaling.DEFAULT_SIZES),
         "scaling_mkdocs_up_to": 300,
         "scaling_repeat": 3,
+        "scaled_weight_regions": scaled_weight.DEFAULT_REGIONS,
     }
 
 
@@ -121,6 +124,14 @@ def run_all(
             ),
         )
         attempt("engine", lambda: run_engine(project, chosen["engine_runs"], results_dir))
+
+    def weight_with_many_regions() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="shebao-weight-") as folder:
+            return scaled_weight.measure(
+                scaled_weight.build_synthetic_site(Path(folder), chosen["scaled_weight_regions"])
+            )
+
+    attempt("scaled_weight", weight_with_many_regions)
     left = max(MIN_SCALING_SECONDS, budget_seconds - (time.monotonic() - started))
     attempt(
         "build_scaling",
