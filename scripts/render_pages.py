@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import posixpath
@@ -456,6 +457,26 @@ class SiteData:
             tables.append(Table(aspect, rows, footnotes))
         return tables
 
+    def province_groups(self) -> list[tuple[str, str, list[str]]]:
+        """(key, province, regions) in the regions' order. The key is the province's region id when the data
+        has one, else a digest of its name: stable, ASCII, usable in a file name."""
+        groups: dict[str, tuple[str, str, list[str]]] = {}
+        for region_id in self.regions:
+            name = self.province_of(region_id)
+            key = (
+                next(
+                    (
+                        rid
+                        for rid in (region_id, *self.regions[region_id]["ancestors"])
+                        if self.region_name(rid) == name
+                    ),
+                    None,
+                )
+                or "x" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+            )
+            groups.setdefault(key, (key, name, []))[2].append(region_id)
+        return list(groups.values())
+
     def province_of(self, region_id: str) -> str:
         """The province a region belongs to, for grouping long region lists: the nearest ancestor (or the
         region itself) at province level, else the first name of its administrative path."""
@@ -550,6 +571,12 @@ def region_page(region_id: str) -> str:
 
 def source_page(document_id: str) -> str:
     return f"sources/{document_id}.md"
+
+
+def group_page(folder: str, key: str) -> str:
+    """A province's page of the regions or sources index (only when the regions are many). Region and
+    document ids are lowercase, so the upper-case prefix keeps these names apart from theirs."""
+    return f"{folder}/P_{key}.md"
 
 
 # --- markdown-safe text ---------------------------------------------------------------------
@@ -752,6 +779,7 @@ class Renderer:
             "row_link": lambda pid: link(topic_page(self.data.topic_of(pid)), pid),
             "region_link": lambda region_id, anchor=None: link(region_page(region_id), anchor),
             "source_link": lambda doc_id, anchor=None: link(source_page(doc_id), anchor),
+            "group_page": group_page,
         }
 
     def topic_columns(self, topic: str, tables: list[Table], inline: list[str]) -> None:
@@ -833,10 +861,19 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
         renderer.topic_columns(topic, tables, inline)
     if len(inline) < len(data.regions):
         renderer.write(f"topics/{COLUMNS_FOLDER}/{REGION_LIST}", region_list_script(data))
-    renderer.page("regions_index.md.j2", "regions/index.md")
+    # With hundreds of regions the two indexes list provinces, each with a page of its own: listed on
+    # one page, the regions would make it grow without bound.
+    groups = None if lists_each_region(data) else data.province_groups()
+    listed = list(data.regions)
+    renderer.page("regions_index.md.j2", "regions/index.md", groups=groups, listed=listed, group_name=None)
+    renderer.page("sources_index.md.j2", "sources/index.md", groups=groups, listed=listed, group_name=None)
+    for key, name, members in groups or ():
+        for folder in ("regions", "sources"):
+            renderer.page(
+                f"{folder}_index.md.j2", group_page(folder, key), groups=None, listed=members, group_name=name
+            )
     for region_id in data.regions:
         renderer.page("region.md.j2", region_page(region_id), region_id=region_id)
-    renderer.page("sources_index.md.j2", "sources/index.md")
     for document_id in data.documents:
         renderer.page(
             "source.md.j2", source_page(document_id), document_id=document_id, figures=data.figures_citing(document_id)
