@@ -68,7 +68,7 @@ BENEFITS: tuple[Benefit, ...] = (
         label=messages.BENEFIT_LABELS["medical"],
         group="medical",
         compute=medical,
-        triggers=("medical.total_cost", "medical.policy_cost", "medical.out_of_pocket"),
+        triggers=("medical.total_cost", "medical.policy_cost", "medical.basic_paid", "medical.out_of_pocket"),
         required=(("medical.total_cost", "medical.out_of_pocket"),),
     ),
     Benefit(
@@ -191,6 +191,8 @@ def field_definitions(table: PolicyTable | None = None) -> dict[str, Any]:
     table = table or load_bundled()
     fields = [definition.to_json() for definition in FIELDS]
     for item in fields:
+        # The parameters a field can stand in for come from the catalog (its `field`), not from a copy.
+        item["supplies"] = sorted(pid for pid, info in table.catalog.items() if info.field == item["key"])
         if item["key"] == "on":
             item["default"] = default_calculation_date(table).isoformat()
     return {
@@ -217,6 +219,19 @@ SERIES_MEASURES: dict[str, tuple[str, str]] = {
 MAX_SERIES_POINTS = 40
 
 
+def series_point(result: Mapping[str, Any], measure: str) -> dict[str, Any]:
+    """The figure a curve plots: exact where known, else the limit that is known ("bound" says which)."""
+    exact = result.get(measure)
+    if exact is not None:
+        return {"y": exact, "bound": "exact"}
+    bounds = result.get("bounds" if measure == "amount" else measure + "_bounds") or {}
+    if bounds.get("low") is not None:
+        return {"y": bounds["low"], "bound": "at_least"}
+    if bounds.get("high") is not None:
+        return {"y": bounds["high"], "bound": "at_most"}
+    return {"y": None, "bound": None}
+
+
 def series_with(
     table: PolicyTable, household: Mapping[str, Any], vary: object, values: object, regions: object = None
 ) -> dict[str, Any]:
@@ -241,7 +256,7 @@ def series_with(
         for region in region_ids:
             result = benefit.compute(parsed, table, region, parsed.on).to_json()
             unit = result["unit"]
-            series[region].append({"x": value, "y": result.get(measure)})
+            series[region].append({"x": value, **series_point(result, measure)})
     return {"vary": vary, "benefit": benefit_id, "measure": measure, "unit": unit, "series": series}
 
 

@@ -1,16 +1,18 @@
 """The compiled policy data (calculator/data/policy.json) as typed, date-aware lookups.
 
 The JSON is written by scripts.policy_loader.compile_policy_data; this module only reads it.
-A lookup walks the region, then its ancestors (national last), and always says what it found:
-a stated value, an explicit 原文未规定, a repeal, a figure that has lapsed, a rule not yet in
-force on the date asked, or nothing at all — never a silent None.
+A lookup walks the region, then its ancestors (national last), under the parameter catalog's
+fallback rule (policy_data/catalog.yaml): *inherit* (the ancestor's value holds), *floor* (the
+ancestor's value is a minimum) or *none* (a local figure is needed). It always says what it found:
+an exact value, a lower or upper limit, an explicit 原文未规定, a repeal, a figure that has lapsed,
+a rule not yet in force on the date asked, or nothing at all — never a silent None.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -18,12 +20,15 @@ from typing import Any, Literal
 
 from calculator import messages
 
-SUPPORTED_SCHEMA_VERSION = 1
+SUPPORTED_SCHEMA_VERSION = 2
 BUNDLED_RESOURCE = ("data", "policy.json")
 
 Scalar = bool | int | float | str
 EntryStatus = Literal["stated", "not_stated", "repealed"]
 LookupStatus = Literal["stated", "not_stated", "repealed", "expired", "not_yet_in_force", "absent"]
+# How a stated lookup limits the figure: it is the figure, or the least or the most it can be.
+Bound = Literal["exact", "at_least", "at_most"]
+Fallback = Literal["inherit", "floor", "none"]
 
 
 class PolicyDataMissing(Exception):
@@ -53,6 +58,7 @@ class ValueEntry:
     status: EntryStatus
     value: Scalar | None
     qualifier: str | None
+    at_most: str | None
     reference: Reference
 
     def in_force(self, on: date) -> bool:
@@ -66,6 +72,7 @@ class ParameterInfo:
     label: str
     unit: str
     applies_to: tuple[str, ...]
+    requires: tuple[str, ...]
     refines: str | None
     entries: tuple[ValueEntry, ...]
 
@@ -78,8 +85,27 @@ class ParameterInfo:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CatalogInfo:
+    """One entry of the parameter catalog: the one place for label, unit, kind and fallback."""
+
+    id: str
+    label: str
+    unit: str
+    kind: str
+    fallback: Fallback
+    statistic: bool
+    field: str | None
+    hint: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Lookup:
-    """What a lookup found. `region` is the region whose data decided the answer."""
+    """What a lookup found. `region` is the region whose data decided the answer.
+
+    A stated lookup is `exact`, or a limit: `at_least` (a national minimum where the region is
+    silent, or a figure written as 不低于) or `at_most` (written as 不超过, or a figure the document
+    leaves open but limits by another parameter, given in `limit`).
+    """
 
     parameter_id: str
     status: LookupStatus
@@ -87,10 +113,22 @@ class Lookup:
     parameter: ParameterInfo | None
     entry: ValueEntry | None
     searched: tuple[str, ...]
+    bound: Bound = "exact"
+    limit: Lookup | None = None
+    # The region's own entry that was silent (原文未规定) before a floor was taken from an ancestor.
+    silent_entry: ValueEntry | None = None
 
     @property
     def stated(self) -> bool:
         return self.status == "stated"
+
+    @property
+    def exact(self) -> bool:
+        return self.status == "stated" and self.bound == "exact"
+
+    @property
+    def inherited(self) -> bool:
+        return bool(self.searched) and self.region is not None and self.region != self.searched[0]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,12 +137,14 @@ class RegionInfo:
     name: str
     level: str
     ancestors: tuple[str, ...]
+    # The date of the newest document the region's own file cites: how current its data is.
+    data_as_of: date | None
 
 
 class PolicyTable:
     """Read-only view of the compiled data: regions in display order, documents, parameters."""
 
-    __slots__ = ("_parameters", "documents", "regions")
+    __slots__ = ("_parameters", "catalog", "documents", "regions")
 
     def __init__(self, compiled: Mapping[str, Any]) -> None:
         version = compiled.get("schema_version")
@@ -117,8 +157,22 @@ class PolicyTable:
                     name=str(info["name"]),
                     level=str(info["level"]),
                     ancestors=tuple(info.get("ancestors") or ()),
+                    data_as_of=date.fromisoformat(info["data_as_of"]) if info.get("data_as_of") else None,
                 )
                 for region_id, info in sorted(compiled["regions"].items(), key=lambda item: item[1]["order"])
+            }
+            self.catalog: dict[str, CatalogInfo] = {
+                pid: CatalogInfo(
+                    id=pid,
+                    label=str(raw["label"]),
+                    unit=str(raw["unit"]),
+                    kind=str(raw["kind"]),
+                    fallback=raw["fallback"],
+                    statistic=bool(raw.get("statistic")),
+                    field=raw.get("field"),
+                    hint=raw.get("hint"),
+                )
+                for pid, raw in compiled["catalog"].items()
             }
             self.documents: dict[str, Mapping[str, Any]] = dict(compiled["documents"])
             self._parameters: dict[str, dict[str, ParameterInfo]] = {
@@ -147,6 +201,7 @@ class PolicyTable:
                 status=value["status"],
                 value=value.get("value"),
                 qualifier=value.get("qualifier"),
+                at_most=value.get("at_most"),
                 reference=self._reference(value["reference"]),
             )
             for value in raw["values"]
@@ -157,6 +212,7 @@ class PolicyTable:
             label=str(raw["label"]),
             unit=str(raw["unit"]),
             applies_to=tuple(raw.get("applies_to") or ()),
+            requires=tuple(raw.get("requires") or ()),
             refines=raw.get("refines"),
             entries=entries,
         )
@@ -176,6 +232,18 @@ class PolicyTable:
     def parameters_in(self, region_id: str) -> Mapping[str, ParameterInfo]:
         return self._parameters.get(region_id, {})
 
+    def label(self, parameter_id: str) -> str:
+        entry = self.catalog.get(parameter_id)
+        return entry.label if entry is not None else parameter_id
+
+    def fallback(self, parameter_id: str) -> Fallback:
+        entry = self.catalog.get(parameter_id)
+        return entry.fallback if entry is not None else "none"
+
+    def field_for(self, parameter_id: str) -> str | None:
+        entry = self.catalog.get(parameter_id)
+        return entry.field if entry is not None else None
+
     def latest_start(self, parameter_ids: Iterable[str]) -> date | None:
         """The latest effective date of any stated value of these parameters, in any region."""
         wanted = set(parameter_ids)
@@ -190,40 +258,76 @@ class PolicyTable:
         return max(starts, default=None)
 
 
-def lookup(table: PolicyTable, region_id: str, parameter_id: str, on: date) -> Lookup:
-    """The entry in force on `on`, from the region or (where the region is silent) its ancestors.
+def inheritance_source(chain: Sequence[str], defines: Callable[[str], bool], fallback: str) -> str | None:
+    """The ancestor whose value a silent region takes under the catalog's fallback rule, or None.
 
-    A region's own entry — even 原文未规定 — decides; the ancestors are asked only where the region
-    has no such parameter, or where its rule had not yet started on `on`. A region figure that has
-    lapsed (past `until`) is reported as expired rather than replaced by a national one.
+    The one rule of inheritance, shared by the calculator (per date) and the pages (today's value):
+    with fallback *none* nothing is inherited; otherwise the nearest ancestor that defines it.
     """
+    if fallback == "none":
+        return None
+    return next((ancestor for ancestor in chain[1:] if defines(ancestor)), None)
+
+
+def _own_bound(entry: ValueEntry) -> Bound:
+    if entry.qualifier == "at_least":
+        return "at_least"
+    if entry.qualifier == "at_most":
+        return "at_most"
+    return "exact"
+
+
+def lookup(table: PolicyTable, region_id: str, parameter_id: str, on: date, *, _depth: int = 0) -> Lookup:
+    """The entry in force on `on`, from the region or (under the catalog's fallback) its ancestors.
+
+    The region's own stated entry decides. Where the region is silent — no entry, its 原文未规定
+    entry, a figure that has lapsed — the fallback says what holds: *inherit*, the nearest
+    ancestor's entry; *floor*, the nearest ancestor's figure as a minimum; *none*, nothing (the
+    local figure is unknown). A 原文未规定 entry with `at_most` is limited by that parameter.
+    """
+    fallback = table.fallback(parameter_id)
+    chain = table.chain(region_id)
     searched: list[str] = []
+    silent: Lookup | None = None  # what the region itself (or an ancestor) said before falling back
     not_yet: ParameterInfo | None = None
-    for candidate in table.chain(region_id):
+    for index, candidate in enumerate(chain):
+        if index > 0 and fallback == "none":
+            break
         searched.append(candidate)
         parameter = table.parameter(candidate, parameter_id)
         if parameter is None:
             continue
         entry = parameter.entry_on(on)
-        if entry is not None:
-            return Lookup(
-                parameter_id=parameter_id,
-                status=entry.status,
-                region=candidate,
-                parameter=parameter,
-                entry=entry,
-                searched=tuple(searched),
-            )
-        if any(item.start <= on for item in parameter.entries):
-            return Lookup(
-                parameter_id=parameter_id,
-                status="expired",
-                region=candidate,
-                parameter=parameter,
-                entry=None,
-                searched=tuple(searched),
-            )
-        not_yet = not_yet or parameter
+        here = (parameter_id, candidate, parameter, tuple(searched))
+        if entry is None:
+            if any(item.start <= on for item in parameter.entries):
+                silent = silent or _found(here, "expired", None)
+            else:
+                not_yet = not_yet or parameter
+            continue
+        if entry.status == "stated":
+            bound = _own_bound(entry)
+            if index > 0 and fallback == "floor" and bound == "exact":
+                bound = "at_least"
+            return _found(here, "stated", entry, bound=bound, silent_entry=silent.entry if silent else None)
+        if entry.status == "not_stated" and entry.at_most and _depth < 3:
+            limit = lookup(table, region_id, entry.at_most, on, _depth=_depth + 1)
+            if limit.stated and limit.bound != "at_least":
+                return _found(here, "stated", entry, bound="at_most", limit=limit)
+        if entry.status == "repealed":
+            return _found(here, "repealed", entry)
+        silent = silent or _found(here, "not_stated", entry)
+        if fallback == "none":
+            break
+    if silent is not None:
+        return Lookup(
+            parameter_id=parameter_id,
+            status=silent.status,
+            region=silent.region,
+            parameter=silent.parameter,
+            entry=silent.entry,
+            searched=tuple(searched),
+        )
     return Lookup(
         parameter_id=parameter_id,
         status="not_yet_in_force" if not_yet else "absent",
@@ -231,6 +335,29 @@ def lookup(table: PolicyTable, region_id: str, parameter_id: str, on: date) -> L
         parameter=not_yet,
         entry=None,
         searched=tuple(searched),
+    )
+
+
+def _found(
+    here: tuple[str, str, ParameterInfo, tuple[str, ...]],
+    status: LookupStatus,
+    entry: ValueEntry | None,
+    *,
+    bound: Bound = "exact",
+    limit: Lookup | None = None,
+    silent_entry: ValueEntry | None = None,
+) -> Lookup:
+    parameter_id, region, parameter, searched = here
+    return Lookup(
+        parameter_id=parameter_id,
+        status=status,
+        region=region,
+        parameter=parameter,
+        entry=entry,
+        searched=searched,
+        bound=bound,
+        limit=limit,
+        silent_entry=silent_entry,
     )
 
 

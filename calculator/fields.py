@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from calculator import messages
 from calculator.data import PolicyTable, load_bundled
-from calculator.parameters import PARAMETER_LABELS
+from calculator.parameters import CALCULATOR_PARAMETERS
 from calculator.vocabulary import GROUPS, TOPICS, UNITS, format_number
 
 FieldType = Literal["number", "integer", "choice", "multi_choice", "boolean", "date"]
@@ -28,7 +28,30 @@ FIELD_GROUPS: dict[str, str] = {
     **{topic: TOPICS[topic] for topic in ("pension", "medical", "maternity", "work_injury", "unemployment")},
 }
 
-HOUSEHOLD_STATUSES = ("registered_poor", "dibao", "tekun", "severe_disability", "migrant_worker")
+# The statuses a household ticks. Every group that a rule the calculator reads names in `applies_to`
+# or `requires` is either here or answered by another field (tests/test_calculator_fields.py checks
+# this against the data, so a region that names a new group cannot leave it unenterable).
+HOUSEHOLD_STATUSES = (
+    "registered_poor",
+    "dibao",
+    "tekun",
+    "low_income",
+    "severe_disability",
+    "disabled",
+    "migrant_worker",
+)
+# Groups answered by other fields or implied by a status, with what answers them.
+GROUPS_ANSWERED_ELSEWHERE: dict[str, str] = {
+    "rural_resident": "residence",
+    "urban_resident": "residence",
+    "urban_rural_resident": "medical.scheme",
+    "employee": "medical.scheme",
+    "elderly_60": "age",
+    "unemployed": "unemployment.contract_ended",
+    "registered_poor_unlifted": "status",
+    "everyone": "status",
+    "other": "status",
+}
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 MAX_TEXT_LENGTH = 40
@@ -49,8 +72,6 @@ class FieldDefinition:
     maximum: Decimal | None = None
     choices: tuple[tuple[str, str], ...] = ()
     default: str | int | bool | None = None
-    # Parameter ids this field can stand in for where the sources are silent.
-    supplies: tuple[str, ...] = ()
 
     @property
     def attribute(self) -> str:
@@ -70,13 +91,10 @@ class FieldDefinition:
             "choices": [{"value": value, "label": label} for value, label in self.choices],
             "default": self.default,
             "help": self.help,
-            "supplies": list(self.supplies),
         }
 
 
-def _money(
-    key: str, label: str, group: str, help_text: str, *, maximum: int, unit: str = "cny", supplies: tuple[str, ...] = ()
-) -> FieldDefinition:
+def _money(key: str, label: str, group: str, help_text: str, *, maximum: int, unit: str = "cny") -> FieldDefinition:
     return FieldDefinition(
         key=key,
         label=label,
@@ -86,11 +104,10 @@ def _money(
         minimum=Decimal(0),
         maximum=Decimal(maximum),
         help=help_text,
-        supplies=supplies,
     )
 
 
-def _percent(key: str, label: str, group: str, help_text: str, *, supplies: tuple[str, ...]) -> FieldDefinition:
+def _percent(key: str, label: str, group: str, help_text: str) -> FieldDefinition:
     return FieldDefinition(
         key=key,
         label=label,
@@ -100,7 +117,6 @@ def _percent(key: str, label: str, group: str, help_text: str, *, supplies: tupl
         minimum=Decimal(0),
         maximum=Decimal(100),
         help=help_text,
-        supplies=supplies,
     )
 
 
@@ -122,6 +138,14 @@ FIELDS: tuple[FieldDefinition, ...] = (
         minimum=Decimal(0),
         maximum=Decimal(120),
         help="周岁。",
+    ),
+    FieldDefinition(
+        key="residence",
+        label="户籍",
+        type="choice",
+        group="household",
+        choices=(("rural", "农村户籍"), ("urban", "城镇户籍")),
+        help="有的倾斜政策只给农村困难群众（如陕西的养老保险代缴），需要知道户籍。",
     ),
     FieldDefinition(
         key="status",
@@ -165,7 +189,6 @@ FIELDS: tuple[FieldDefinition, ...] = (
         "当地城乡居民基础养老金月标准；资料未写明时可在此填写。",
         maximum=100_000,
         unit="cny_per_month",
-        supplies=("pension.resident.basic_pension",),
     ),
     _money(
         "pension.paid_contribution",
@@ -174,7 +197,6 @@ FIELDS: tuple[FieldDefinition, ...] = (
         "政府每年为困难群体代缴的养老保险费；资料未写明时可在此填写。",
         maximum=10_000,
         unit="cny_per_year",
-        supplies=("pension.resident.paid_contribution.poor", "pension.resident.paid_contribution.severe_disability"),
     ),
     # --- medical -----------------------------------------------------------------------------
     FieldDefinition(
@@ -194,12 +216,32 @@ FIELDS: tuple[FieldDefinition, ...] = (
         choices=(("1", "一级定点医疗机构"), ("2", "二级定点医疗机构"), ("3", "三级定点医疗机构")),
         help="住院的定点医疗机构级别；有的地区按级别规定不同的报销比例。",
     ),
-    _money("medical.total_cost", "住院总费用", "medical", "一次住院的全部医疗费用。", maximum=10_000_000),
+    _money(
+        "medical.total_cost",
+        "住院总费用",
+        "medical",
+        "一次住院的全部医疗费用，印在住院费用结算单（出院结算单）上的“总费用”或“医疗费总额”。",
+        maximum=10_000_000,
+    ),
     _money(
         "medical.policy_cost",
         "政策范围内费用",
         "medical",
-        "总费用中属于医保报销范围的部分；不填时按总费用计算。",
+        "结算单上的“政策范围内费用”（也写作“符合基本医保范围费用”）；不填时按总费用计算。",
+        maximum=10_000_000,
+    ),
+    _money(
+        "medical.basic_paid",
+        "基本医保已支付",
+        "medical",
+        "结算单上的“统筹基金支付”（基本医保报销的金额）。填了它就不需要知道当地起付线和报销比例。",
+        maximum=10_000_000,
+    ),
+    _money(
+        "medical.critical_paid",
+        "大病保险已支付",
+        "medical",
+        "结算单上如有“大病保险支付”一栏，填在这里；没有这一栏的不填，按当地大病保险规定计算。",
         maximum=10_000_000,
     ),
     _money(
@@ -211,59 +253,43 @@ FIELDS: tuple[FieldDefinition, ...] = (
     ),
     _money(
         "medical.deductible",
-        "基本医保起付线",
+        "当地基本医保起付线",
         "medical",
         "住院起付标准；资料未写明时可在此填写。",
         maximum=1_000_000,
-        supplies=("medical.resident.deductible", "medical.employee.deductible"),
     ),
     _percent(
         "medical.basic_ratio",
-        "基本医保报销比例",
+        "当地基本医保报销比例",
         "medical",
         "政策范围内住院费用的报销比例（%）；资料未写明时可在此填写。",
-        supplies=(
-            "medical.resident.inpatient_ratio",
-            "medical.resident.inpatient_ratio.level_1",
-            "medical.resident.inpatient_ratio.level_2",
-            "medical.resident.inpatient_ratio.level_3",
-            "medical.employee.inpatient_ratio",
-        ),
     ),
     _money(
         "medical.annual_cap",
-        "基本医保年度最高支付限额",
+        "当地基本医保年度最高支付限额",
         "medical",
         "基本医保一年内最多支付的金额；资料未写明时可在此填写。",
         maximum=10_000_000,
-        supplies=("medical.resident.annual_cap", "medical.employee.annual_cap"),
     ),
     _money(
         "medical.critical_illness_threshold",
-        "大病保险起付线",
+        "当地大病保险起付线",
         "medical",
         "基本医保报销后个人自付超过这个数额的部分由大病保险支付；资料未写明时可在此填写。",
         maximum=1_000_000,
-        supplies=("medical.critical_illness.threshold", "medical.critical_illness.poor.threshold"),
     ),
     _percent(
         "medical.critical_illness_ratio",
-        "大病保险支付比例",
+        "当地大病保险支付比例",
         "medical",
         "起付线以上部分由大病保险支付的比例（%）；资料未写明时可在此填写。",
-        supplies=(
-            "medical.critical_illness.ratio",
-            "medical.critical_illness.employee_ratio",
-            "medical.critical_illness.poor.ratio",
-        ),
     ),
     _money(
         "medical.critical_illness_cap",
-        "大病保险封顶线",
+        "当地大病保险封顶线",
         "medical",
         "大病保险一年内最多支付的金额；资料未写明时可在此填写。",
         maximum=10_000_000,
-        supplies=("medical.critical_illness.cap", "medical.critical_illness.poor.cap"),
     ),
     # --- maternity ---------------------------------------------------------------------------
     _money(
@@ -340,27 +366,22 @@ FIELDS: tuple[FieldDefinition, ...] = (
     ),
     _money(
         "unemployment.lump_sum_amount",
-        "一次性生活补助标准",
+        "当地一次性生活补助标准",
         "unemployment",
         "农民合同制工人一次性生活补助的金额；资料未写明时可在此填写。",
         maximum=1_000_000,
-        supplies=("unemployment.migrant_lump_sum.amount",),
     ),
     _money(
         "unemployment.benefit_monthly",
-        "失业保险金月标准",
+        "当地失业保险金月标准",
         "unemployment",
         "当地失业保险金每月标准；资料未写明时可在此填写。",
         maximum=100_000,
         unit="cny_per_month",
-        supplies=("unemployment.benefit_monthly",),
     ),
 )
 
 FIELDS_BY_KEY: dict[str, FieldDefinition] = {definition.key: definition for definition in FIELDS}
-FIELD_FOR_PARAMETER: dict[str, str] = {
-    parameter_id: definition.key for definition in FIELDS for parameter_id in definition.supplies
-}
 
 
 # --- the parsed household --------------------------------------------------------------------
@@ -381,6 +402,8 @@ class MedicalInputs:
     hospital_level: int | None = None
     total_cost: Decimal | None = None
     policy_cost: Decimal | None = None
+    basic_paid: Decimal | None = None
+    critical_paid: Decimal | None = None
     out_of_pocket: Decimal | None = None
     deductible: Decimal | None = None
     basic_ratio: Decimal | None = None
@@ -417,6 +440,7 @@ class Household:
     on: date
     age: int | None = None
     status: frozenset[str] = frozenset()
+    residence: str | None = None
     pension: PensionInputs = field(default_factory=PensionInputs)
     medical: MedicalInputs = field(default_factory=MedicalInputs)
     maternity: MaternityInputs = field(default_factory=MaternityInputs)
@@ -429,6 +453,12 @@ class Household:
 
     def given(self, *keys: str) -> bool:
         return any(key in self.provided for key in keys)
+
+    @property
+    def groups(self) -> frozenset[str]:
+        """The statuses plus what the 户籍 says (农村居民 / 城镇居民), for matching `applies_to`."""
+        residence = {"rural": "rural_resident", "urban": "urban_resident"}.get(self.residence or "")
+        return self.status | {residence} if residence else self.status
 
 
 GROUP_INPUTS: dict[str, type[Any]] = {
@@ -640,10 +670,12 @@ def parse_household(raw: object, *, default_on: date | None = None) -> Household
         on = default_on if default_on is not None else default_calculation_date(load_bundled())
     age = values.get("age")
     status = values.get("status")
+    residence = values.get("residence")
     return Household(
         on=on,
         age=age if isinstance(age, int) else None,
         status=status if isinstance(status, frozenset) else frozenset(),
+        residence=residence if isinstance(residence, str) else None,
         provided=provided,
         defaulted=defaulted,
         warnings=_unknown_key_warnings(unknown),
@@ -653,14 +685,14 @@ def parse_household(raw: object, *, default_on: date | None = None) -> Household
 
 def default_calculation_date(table: PolicyTable) -> date:
     """The latest effective date of any figure the calculator reads (so the newest rules apply)."""
-    return table.latest_start(PARAMETER_LABELS) or date.today()
+    return table.latest_start(CALCULATOR_PARAMETERS) or date.today()
 
 
 def _check_consistency(values: dict[str, object], errors: dict[str, str]) -> None:
     total = values.get("medical.total_cost")
     if not isinstance(total, Decimal):
         return
-    for key in ("medical.policy_cost", "medical.out_of_pocket"):
+    for key in ("medical.policy_cost", "medical.basic_paid", "medical.critical_paid", "medical.out_of_pocket"):
         part = values.get(key)
         if isinstance(part, Decimal) and part > total and key not in errors:
             errors[key] = messages.say(

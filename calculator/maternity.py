@@ -9,6 +9,7 @@ from calculator import messages
 from calculator.data import PolicyTable
 from calculator.fields import Household
 from calculator.results import BenefitResult, Figure, Trace
+from calculator.span import Span
 
 DEFAULT_DAYS_PER_MONTH = Decimal(30)
 
@@ -34,10 +35,11 @@ def _whole(figure: Figure) -> int:
 
 
 def maternity(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:
-    trace = Trace(table=table, region=region, on=on, status=household.status)
+    trace = Trace(table=table, region=region, on=on, status=household.groups)
     inputs = household.maternity
     trace.assume(messages.say("maternity_assume_insured"))
     natural = trace.figure("maternity.leave_days.natural")
+    day_figures: list[Figure | None] = []
     delivery_days: int | None = None
     parts: list[str] = []
     if inputs.delivery == "caesarean":
@@ -45,11 +47,13 @@ def maternity(household: Household, table: PolicyTable, region: str, on: date) -
         total = trace.figure("maternity.leave_days.caesarean", report=False)
         if total is not None:
             delivery_days = _whole(total)
+            day_figures.append(total)
             trace.step("maternity_caesarean_total", amount=delivery_days, unit="days", figures=[total])
         else:
             extra = trace.figure("maternity.leave_days.difficult_birth_extra")
             if natural is not None and extra is not None:
                 delivery_days = _whole(natural) + _whole(extra)
+                day_figures.extend([natural, extra])
                 trace.step(
                     "maternity_caesarean_extra",
                     amount=delivery_days,
@@ -60,6 +64,7 @@ def maternity(household: Household, table: PolicyTable, region: str, on: date) -
                 )
     elif natural is not None:
         delivery_days = _whole(natural)
+        day_figures.append(natural)
         trace.step("maternity_natural", amount=delivery_days, unit="days", figures=[natural])
     if delivery_days is not None:
         parts.append(messages.value_text(delivery_days, "days"))
@@ -71,6 +76,7 @@ def maternity(household: Household, table: PolicyTable, region: str, on: date) -
             delivery_days = None
         else:
             per_baby_days = _whole(per_baby)
+            day_figures.append(per_baby)
             extra_days = per_baby_days * (inputs.babies - 1)
             trace.step(
                 "maternity_extra_babies",
@@ -107,11 +113,17 @@ def maternity(household: Household, table: PolicyTable, region: str, on: date) -
             per_month=messages.value_text(days_per_month, "number"),
             days=messages.value_text(days, "days"),
         )
+    # Leave days written as a national minimum (where the region is silent) make the answer "at least".
+    floor = any(figure is not None and figure.bound == "at_least" for figure in day_figures)
+    if floor and days is not None:
+        trace.step("maternity_days_floor", days=messages.value_text(days, "days"))
+    # A floor on the days makes the allowance "at least" (unless it is 0, which more days cannot change).
+    span = None if amount is None else (Span.at_least(amount) if floor and amount > 0 else Span.exact(amount))
     return trace.result(
         benefit="maternity",
         label=messages.BENEFIT_LABELS["maternity"],
         eligible=True,
-        amount=amount,
+        span=span,
         unit="cny",
-        extras={"days": days},
+        extras={"days": days, "days_at_least": floor if days is not None else None},
     )

@@ -12,6 +12,7 @@ from calculator.fields import FIELDS_BY_KEY, Household, MedicalInputs
 from calculator.money import HUNDRED, ZERO, json_number, share
 from calculator.parameters import HOSPITAL_LEVELS
 from calculator.results import BenefitResult, Figure, Trace
+from calculator.span import Span
 
 POOR_MEDICAL_GROUPS = ("registered_poor", "dibao", "tekun")
 CRITICAL = "medical.critical_illness"
@@ -48,21 +49,30 @@ def critical_illness_payment(*, personal: Decimal, threshold: Decimal, tiers: Se
     return paid
 
 
-def comprehensive_top_up(*, total_cost: Decimal, paid: Decimal, target_ratio: Decimal) -> Decimal:
-    """综合保障: what brings the reimbursement up to the target share of the total cost."""
-    return max(ZERO, total_cost * share(target_ratio) - paid)
-
-
 # --- reading the layers --------------------------------------------------------------------------
 
 
-def _layer(layer_id: str, amount: Decimal | None, status: str) -> dict[str, object]:
+def _layer(layer_id: str, span: Span | None, status: str, reason: str | None = None) -> dict[str, object]:
+    """One layer of the bill for the page: an amount, a range or unknown (never an unknown drawn as 0)."""
+    exact = span is not None and span.is_exact
     return {
         "id": layer_id,
         "label": messages.say("layer_" + layer_id),
-        "amount": None if amount is None else json_number(amount),
-        "status": status,
+        "amount": json_number(span.value) if span is not None and exact else None,
+        "bounds": None
+        if span is None or exact or not span.says_something()
+        else {
+            "low": json_number(span.low) if span.low > 0 else None,
+            "high": None if span.high is None else json_number(span.high),
+        },
+        "display": _words(span) if span is not None and (exact or span.says_something()) else None,
+        "status": status if span is not None or status == "not_applicable" else "unknown",
+        "reason": reason,
     }
+
+
+def _words(span: Span) -> str:
+    return messages.amount_text(span.value) if span.is_exact else messages.span_text(span, "cny")
 
 
 def _poor_candidates(trace: Trace, inputs: MedicalInputs, poor_id: str, general_id: str | None) -> list[str]:
@@ -111,7 +121,8 @@ def _basic_ratio(trace: Trace, inputs: MedicalInputs) -> Figure | None:
     return None
 
 
-def _basic_layer(trace: Trace, inputs: MedicalInputs, policy_cost: Decimal) -> Decimal | None:
+def _basic_layer(trace: Trace, inputs: MedicalInputs, policy_cost: Decimal) -> Span | None:
+    """基本医保 from the local rules (or the user's figures for them); None when they are unknown."""
     scheme = inputs.scheme
     deductible = _first(trace, [f"medical.{scheme}.deductible"], inputs.deductible, "medical.deductible")
     ratio = _basic_ratio(trace, inputs)
@@ -125,23 +136,36 @@ def _basic_layer(trace: Trace, inputs: MedicalInputs, policy_cost: Decimal) -> D
             [cap],
         )
         return None
-    uncapped = basic_insurance_payment(policy_cost=policy_cost, deductible=deductible.number, ratio=ratio.number)
+    low = basic_insurance_payment(
+        policy_cost=policy_cost, deductible=_high_or(deductible.span, policy_cost), ratio=ratio.span.low
+    )
+    high = (
+        None
+        if ratio.span.high is None
+        else basic_insurance_payment(policy_cost=policy_cost, deductible=deductible.span.low, ratio=ratio.span.high)
+    )
+    uncapped = Span(low, high).within(policy_cost)
     trace.step(
         "medical_basic",
-        amount=uncapped,
+        amount=uncapped.value if uncapped.is_exact else None,
         unit="cny",
         figures=[deductible, ratio],
         policy=messages.amount_text(policy_cost),
-        deductible=messages.amount_text(deductible.number),
-        ratio=messages.percent_text(ratio.number),
+        deductible=deductible.text,
+        ratio=ratio.text,
+        value=_words(uncapped),
     )
     if cap is None:
         trace.assume(messages.say("medical_assume_no_basic_cap"))
         return uncapped
-    paid = capped(uncapped, cap.number)
-    if paid < uncapped:
-        trace.step("medical_basic_capped", amount=paid, unit="cny", figures=[cap], cap=messages.amount_text(cap.number))
+    paid = uncapped.capped(cap.span)
+    if paid != uncapped:
+        trace.step("medical_basic_capped", amount=None, unit="cny", figures=[cap], cap=cap.text, value=_words(paid))
     return paid
+
+
+def _high_or(span: Span, default: Decimal) -> Decimal:
+    return default if span.high is None else span.high
 
 
 def _unknown_step(
@@ -153,7 +177,7 @@ def _unknown_step(
     known += [item for item in extra_known if item is not None and item not in known]
     known_text = ""
     if known:
-        described = [f"{item.use.label} {messages.value_text(item.value, item.use.unit)}" for item in known]
+        described = [f"{item.use.label} {item.text}" for item in known]
         known_text = messages.say("known_figures", figures=messages.join_names(described))
     trace.step(
         template,
@@ -165,15 +189,15 @@ def _unknown_step(
 
 def _flag(trace: Trace, parameter_id: str) -> Figure | None:
     found = trace.lookup(parameter_id)
-    return trace.use(found) if found.stated and found.entry is not None and found.entry.value is True else None
+    return trace.use(found) if found.exact and found.entry is not None and found.entry.value is True else None
 
 
-def _critical_cap(trace: Trace, inputs: MedicalInputs) -> tuple[Decimal | None, list[Figure]]:
+def _critical_cap(trace: Trace, inputs: MedicalInputs) -> tuple[Span | None, list[Figure]]:
     """The 大病保险 cap: the user's, the poor rule's, the general one; None means no cap."""
     if inputs.critical_illness_cap is not None:
         figure = trace.supplied(f"{CRITICAL}.cap", inputs.critical_illness_cap, "medical.critical_illness_cap")
         trace.note_user_figure(figure)
-        return figure.number, [figure]
+        return figure.span, [figure]
     for prefix in (*_poor_candidates(trace, inputs, POOR, None), CRITICAL):
         no_cap = _flag(trace, f"{prefix}.no_cap")
         if no_cap is not None:
@@ -181,39 +205,52 @@ def _critical_cap(trace: Trace, inputs: MedicalInputs) -> tuple[Decimal | None, 
             return None, [no_cap]
         cap = trace.figure(f"{prefix}.cap", report=False)
         if cap is not None:
-            return cap.number, [cap]
+            return cap.span, [cap]
     trace.assume(messages.say("medical_assume_no_critical_cap"))
     return None, []
 
 
-def _critical_layer(trace: Trace, inputs: MedicalInputs, personal: Decimal | None) -> Decimal | None:
+def _tiers(trace: Trace, inputs: MedicalInputs) -> tuple[list[tuple[Decimal | None, Figure]], list[Figure]]:
+    """The 大病保险 bands (width above the threshold, ratio figure): the poor bands where the region has them."""
+    if inputs.critical_illness_ratio is None and _poor_candidates(trace, inputs, f"{POOR}.tier_1_ratio", None):
+        parts = [
+            trace.figure(f"{POOR}.{name}", report=False) for name in ("tier_1_upper", "tier_1_ratio", "tier_2_ratio")
+        ]
+        upper, first_ratio, second_ratio = parts
+        if upper is not None and first_ratio is not None and second_ratio is not None and upper.exact:
+            return [(upper.number, first_ratio), (None, second_ratio)], [upper, first_ratio, second_ratio]
+    general_ratio = f"{CRITICAL}.ratio" if inputs.scheme == "resident" else f"{CRITICAL}.employee_ratio"
+    ratio = _first(
+        trace,
+        _poor_candidates(trace, inputs, f"{POOR}.ratio", general_ratio),
+        inputs.critical_illness_ratio,
+        "medical.critical_illness_ratio",
+    )
+    return ([(None, ratio)], [ratio]) if ratio is not None else ([], [])
+
+
+def _band_payment(
+    personal: Decimal, threshold: Decimal, tiers: list[tuple[Decimal | None, Figure]], end: str
+) -> Decimal | None:
+    """critical_illness_payment with each band's ratio at its low or high end (None: unbounded)."""
+    ratios: list[Tier] = []
+    for width, figure in tiers:
+        span = figure.span
+        ratio = span.low if end == "low" else span.high
+        if ratio is None:
+            return None
+        ratios.append((width, min(ratio, HUNDRED)))
+    return critical_illness_payment(personal=personal, threshold=threshold, tiers=ratios)
+
+
+def _critical_layer(trace: Trace, inputs: MedicalInputs, personal: Span | None) -> Span | None:
     threshold = _first(
         trace,
         _poor_candidates(trace, inputs, f"{POOR}.threshold", f"{CRITICAL}.threshold"),
         inputs.critical_illness_threshold,
         "medical.critical_illness_threshold",
     )
-    tiers: list[Tier] = []
-    tier_figures: list[Figure] = []
-    if inputs.critical_illness_ratio is None and _poor_candidates(trace, inputs, f"{POOR}.tier_1_ratio", None):
-        parts = [
-            trace.figure(f"{POOR}.{name}", report=False) for name in ("tier_1_upper", "tier_1_ratio", "tier_2_ratio")
-        ]
-        upper, first_ratio, second_ratio = parts
-        if upper is not None and first_ratio is not None and second_ratio is not None:
-            tiers = [(upper.number, first_ratio.number), (None, second_ratio.number)]
-            tier_figures = [upper, first_ratio, second_ratio]
-    if not tiers:
-        general_ratio = f"{CRITICAL}.ratio" if inputs.scheme == "resident" else f"{CRITICAL}.employee_ratio"
-        ratio = _first(
-            trace,
-            _poor_candidates(trace, inputs, f"{POOR}.ratio", general_ratio),
-            inputs.critical_illness_ratio,
-            "medical.critical_illness_ratio",
-        )
-        if ratio is not None:
-            tiers = [(None, ratio.number)]
-            tier_figures = [ratio]
+    tiers, tier_figures = _tiers(trace, inputs)
     if personal is None or threshold is None or not tiers:
         needed: dict[str, Figure | bool | None] = {
             "short_personal_after_basic": personal is not None,
@@ -222,82 +259,90 @@ def _critical_layer(trace: Trace, inputs: MedicalInputs, personal: Decimal | Non
         }
         _unknown_step(trace, "medical_critical_unknown", needed, tier_figures)
         return None
-    if personal <= threshold.number:
+    threshold_span = threshold.span
+    if personal.high is not None and threshold_span.low >= personal.high:
         trace.step(
             "medical_critical_threshold_not_met",
             amount=ZERO,
             unit="cny",
             figures=[threshold],
-            base=messages.amount_text(personal),
-            threshold=messages.amount_text(threshold.number),
+            base=_words(personal),
+            threshold=threshold.text,
         )
-        return ZERO
-    uncapped = critical_illness_payment(personal=personal, threshold=threshold.number, tiers=tiers)
+        return Span.exact(ZERO)
+    low = (
+        ZERO if threshold_span.high is None else _band_payment(personal.low, threshold_span.high, tiers, "low") or ZERO
+    )
+    high = None if personal.high is None else _band_payment(personal.high, threshold_span.low, tiers, "high")
+    uncapped = Span(low, high)
+    base = _words(personal)
     if len(tiers) == 1:
         trace.step(
             "medical_critical_flat",
-            amount=uncapped,
+            amount=uncapped.value if uncapped.is_exact else None,
             unit="cny",
             figures=[threshold, *tier_figures],
-            base=messages.amount_text(personal),
-            threshold=messages.amount_text(threshold.number),
-            ratio=messages.percent_text(tiers[0][1]),
+            base=base,
+            threshold=threshold.text,
+            ratio=tiers[0][1].text,
+            value=_words(uncapped),
         )
     else:
         width = tiers[0][0] or ZERO
-        excess = personal - threshold.number
+        excess = max(ZERO, personal.low - threshold_span.low)
         trace.step(
             "medical_critical_tiered",
-            amount=uncapped,
+            amount=uncapped.value if uncapped.is_exact else None,
             unit="cny",
             figures=[threshold, *tier_figures],
             tier_1_amount=messages.amount_text(min(excess, width)),
-            tier_1_ratio=messages.percent_text(tiers[0][1]),
+            tier_1_ratio=tiers[0][1].text,
             tier_1_upper=messages.amount_text(width),
             tier_2_amount=messages.amount_text(max(ZERO, excess - width)),
-            tier_2_ratio=messages.percent_text(tiers[1][1]),
+            tier_2_ratio=tiers[1][1].text,
+            value=_words(uncapped),
         )
     cap, cap_figures = _critical_cap(trace, inputs)
-    paid = capped(uncapped, cap)
-    if cap is not None and paid < uncapped:
+    paid = uncapped.capped(cap)
+    if paid != uncapped and cap is not None:
         trace.step(
-            "medical_critical_capped", amount=paid, unit="cny", figures=cap_figures, cap=messages.amount_text(cap)
+            "medical_critical_capped",
+            amount=paid.value if paid.is_exact else None,
+            unit="cny",
+            figures=cap_figures,
+            cap=cap_figures[0].text if cap_figures else _words(cap),
+            value=_words(paid),
         )
     return paid
 
 
-def _comprehensive_layer(
-    trace: Trace, total: Decimal | None, paid_before: Decimal | None
-) -> tuple[Decimal | None, str]:
+def _target(trace: Trace, critical: Span | None) -> str | None:
+    """综合保障 target (e.g. Shaanxi's 90 % for 大病): a goal shown as such, never paid out as an amount.
+
+    The target is for 大病 stays, so it is named only where the 大病保险 pays (or may pay) for this stay.
+    """
     found = trace.lookup(TARGET_RATIO)
-    if not (found.stated and trace.applies(found, ("registered_poor",))):
-        if trace.status & set(POOR_MEDICAL_GROUPS):
-            trace.step("medical_no_comprehensive")
-        return ZERO, "not_applicable"
-    target = trace.use(found)
-    trace.assume(messages.say("medical_assume_target_on_total"))
-    if total is None:
-        trace.step("medical_comprehensive_no_total", figures=[target])
-        return None, "missing"
-    if paid_before is None:
-        most = total * (1 - share(target.number))
-        trace.step("medical_comprehensive_unknown", figures=[target], cap=messages.amount_text(most))
-        return None, "missing"
-    goal = total * share(target.number)
-    top_up = comprehensive_top_up(total_cost=total, paid=paid_before, target_ratio=target.number)
-    words = {
-        "target": messages.percent_text(target.number),
-        "total": messages.amount_text(total),
-        "goal": messages.amount_text(goal),
-        "paid": messages.amount_text(paid_before),
-    }
-    template = "medical_comprehensive" if top_up > ZERO else "medical_comprehensive_met"
-    trace.step(template, amount=top_up, unit="cny", figures=[target], **words)
-    return top_up, "computed"
+    if not (found.exact and trace.applies(found, ("registered_poor",))):
+        return None
+    if critical is not None and critical.high == ZERO:
+        trace.step("medical_target_not_critical")
+        return None
+    figure = trace.use(found)
+    trace.step("medical_target", figures=[figure], target=figure.text)
+    return messages.say("medical_target_text", target=figure.text)
+
+
+def _assistance(trace: Trace) -> tuple[Span | None, str, str | None]:
+    """医疗救助 for 困难群体 exists everywhere, but no source here states its amount: unknown, said why."""
+    if trace.status & {*POOR_MEDICAL_GROUPS, "low_income"}:
+        reason = messages.say("medical_assistance_unknown")
+        trace.step("medical_assistance_step", reason=reason)
+        return None, "unknown", reason
+    return None, "not_applicable", messages.say("medical_assistance_not_applicable")
 
 
 def medical(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:
-    trace = Trace(table=table, region=region, on=on, status=household.status)
+    trace = Trace(table=table, region=region, on=on, status=household.groups)
     inputs = household.medical
     trace.assume(messages.say("medical_assume_insured"))
     scheme_label = dict(FIELDS_BY_KEY["medical.scheme"].choices)[inputs.scheme]
@@ -308,91 +353,150 @@ def medical(household: Household, table: PolicyTable, region: str, on: date) -> 
     total = inputs.total_cost
     policy = inputs.policy_cost if inputs.policy_cost is not None else total
     layers: list[dict[str, object]] = []
-    basic: Decimal | None
-    personal: Decimal | None
-    if inputs.out_of_pocket is not None:
+    basic: Span | None
+    personal: Span | None
+    if inputs.basic_paid is not None:
+        basic = Span.exact(inputs.basic_paid)
+        trace.step("medical_basic_given", amount=inputs.basic_paid, unit="cny")
+        if policy is not None:
+            personal = Span.exact(policy).minus(basic)
+            if inputs.policy_cost is None:
+                trace.assume(messages.say("medical_assume_policy_cost"))
+            trace.step(
+                "medical_personal_after_basic",
+                amount=personal.value,
+                unit="cny",
+                policy=messages.amount_text(policy),
+                basic=messages.amount_text(inputs.basic_paid),
+            )
+        else:
+            personal = None
+        layers.append(_layer("basic", basic, "given"))
+    elif inputs.out_of_pocket is not None:
         out_of_pocket = inputs.out_of_pocket
         trace.step("medical_oop_given", amount=out_of_pocket, unit="cny")
-        basic = None if total is None else total - out_of_pocket
+        basic = None if total is None else Span.exact(total - out_of_pocket)
         if basic is not None and total is not None:
             trace.step(
                 "medical_basic_from_oop",
-                amount=basic,
+                amount=basic.value,
                 unit="cny",
                 total=messages.amount_text(total),
                 oop=messages.amount_text(out_of_pocket),
             )
         outside = ZERO if total is None or policy is None else total - policy
-        personal = max(ZERO, out_of_pocket - outside)
+        personal = Span.exact(max(ZERO, out_of_pocket - outside))
         if outside > ZERO:
             trace.step(
                 "medical_oop_policy_part",
-                amount=personal,
+                amount=personal.value,
                 unit="cny",
                 oop=messages.amount_text(out_of_pocket),
                 outside=messages.amount_text(outside),
             )
         trace.assume(messages.say("medical_assume_oop_in_scope"))
-        layers.append(_layer("basic", basic, "given" if basic is not None else "missing"))
+        layers.append(_layer("basic", basic, "given", None if basic else messages.say("medical_basic_needs_total")))
     else:
         assert policy is not None  # the household parser requires a cost for this benefit
         if inputs.policy_cost is None:
             trace.assume(messages.say("medical_assume_policy_cost"))
         trace.step("medical_policy_cost", amount=policy, unit="cny")
         basic = _basic_layer(trace, inputs, policy)
-        personal = None if basic is None else policy - basic
-        if basic is not None:
+        personal = None if basic is None else Span.exact(policy).minus(basic)
+        if basic is not None and personal is not None:
             trace.step(
                 "medical_personal_after_basic",
-                amount=personal,
+                amount=personal.value if personal.is_exact else None,
                 unit="cny",
                 policy=messages.amount_text(policy),
-                basic=messages.amount_text(basic),
+                basic=_words(basic),
+                value=_words(personal),
             )
-        layers.append(_layer("basic", basic, "computed" if basic is not None else "missing"))
+        layers.append(_layer("basic", basic, "computed", None if basic else messages.say("medical_basic_needs_rules")))
 
-    critical = _critical_layer(trace, inputs, personal)
-    layers.append(_layer("critical_illness", critical, "computed" if critical is not None else "missing"))
+    if inputs.critical_paid is not None:
+        critical: Span | None = Span.exact(inputs.critical_paid)
+        trace.step("medical_critical_given", amount=inputs.critical_paid, unit="cny")
+        layers.append(_layer("critical_illness", critical, "given"))
+    else:
+        critical = _critical_layer(trace, inputs, personal)
+        layers.append(
+            _layer(
+                "critical_illness",
+                critical,
+                "computed",
+                None if critical is not None else messages.say("medical_critical_needs_rules"),
+            )
+        )
 
-    paid_before = None if basic is None or critical is None else basic + critical
-    assistance, assistance_status = _comprehensive_layer(trace, total, paid_before)
-    layers.append(_layer("assistance", assistance, assistance_status))
+    target = _target(trace, critical)
+    assistance, assistance_status, assistance_reason = _assistance(trace)
+    layers.append(_layer("assistance", assistance, assistance_status, assistance_reason))
 
-    amount = None
-    final_personal = None
-    if total is not None and paid_before is not None and assistance is not None:
-        amount = paid_before + assistance
-        final_personal = total - amount
-        parts = [messages.amount_text(part) for part in (basic or ZERO, critical or ZERO, assistance)]
-        trace.step("medical_total_paid", amount=amount, unit="cny", parts=" + ".join(parts))
+    paid: Span | None = None
+    if basic is not None and critical is not None:
+        paid = basic + critical
+        if assistance_status == "unknown":
+            paid = Span(paid.low, None)
+        if total is not None:
+            paid = paid.within(total)
+        trace.step(
+            "medical_total_paid" if assistance_status != "unknown" else "medical_total_paid_at_least",
+            amount=paid.value if paid.is_exact else None,
+            unit="cny",
+            parts=" + ".join(_words(part) for part in (basic, critical)),
+            value=_words(paid) if paid.is_exact else messages.amount_text(paid.low),
+        )
+    elif basic is not None:
+        # The later layers are unknown, but what the basic scheme pays is paid: a lower limit.
+        paid = Span(basic.low, None) if total is None else Span(basic.low, None).within(total)
+    final_personal: Span | None = None
+    if total is not None and paid is not None:
+        final_personal = Span.exact(total).minus(paid)
         trace.step(
             "medical_out_of_pocket",
-            amount=final_personal,
+            amount=final_personal.value if final_personal.is_exact else None,
             unit="cny",
             total=messages.amount_text(total),
-            paid=messages.amount_text(amount),
+            paid=_words(paid),
+            value=_words(final_personal),
         )
-    elif total is None and inputs.out_of_pocket is not None and critical is not None and assistance is not None:
-        later = critical + assistance
-        final_personal = inputs.out_of_pocket - later
+    elif total is None and inputs.out_of_pocket is not None and critical is not None:
+        later = critical if assistance_status != "unknown" else Span(critical.low, None)
+        final_personal = Span.exact(inputs.out_of_pocket).minus(later)
         trace.step(
             "medical_out_of_pocket_from_oop",
-            amount=final_personal,
+            amount=final_personal.value if final_personal.is_exact else None,
             unit="cny",
             oop=messages.amount_text(inputs.out_of_pocket),
-            paid=messages.amount_text(later),
+            paid=_words(later),
+            value=_words(final_personal),
         )
-    layers.append(_layer("out_of_pocket", final_personal, "computed" if final_personal is not None else "missing"))
-    ratio = None if amount is None or not total else amount / total * HUNDRED
+    layers.append(_layer("out_of_pocket", final_personal, "computed"))
+    ratio = None if paid is None or not paid.is_exact or not total else paid.value / total * HUNDRED
+    unknown_reason = None
+    if paid is None or not paid.says_something(total):
+        unknown_reason = messages.say("medical_unknown_reason")
     return trace.result(
         benefit="medical",
         label=messages.BENEFIT_LABELS["medical"],
         eligible=True,
-        amount=amount,
+        span=paid,
         unit="cny",
+        ceiling=total,
+        target=target,
+        unknown_reason=unknown_reason,
         extras={
             "layers": layers,
-            "out_of_pocket": None if final_personal is None else json_number(final_personal),
+            "out_of_pocket": None
+            if final_personal is None or not final_personal.is_exact
+            else json_number(final_personal.value),
+            "out_of_pocket_bounds": None
+            if final_personal is None or final_personal.is_exact
+            else {
+                "low": json_number(final_personal.low) if final_personal.low > 0 else None,
+                "high": None if final_personal.high is None else json_number(final_personal.high),
+            },
             "reimbursement_ratio": None if ratio is None else json_number(ratio),
         },
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Final
 
 from calculator.money import round_fen
+from calculator.span import Span
 from calculator.vocabulary import format_date, format_value
 
 TEMPLATES: Final[dict[str, str]] = {
@@ -35,6 +36,20 @@ TEMPLATES: Final[dict[str, str]] = {
     "internal_error": "计算时出现内部错误，请检查输入后重试",
     "data_missing": "政策数据文件不存在：请先运行构建（python -m scripts.build）生成 calculator/data/policy.json",
     "data_invalid": "政策数据文件无法读取：请重新运行构建（python -m scripts.build）",
+    # --- answers ----------------------------------------------------------------------------------
+    "display_not_eligible": "不符合条件",
+    "display_unknown": "无法计算",
+    "display_unknown_because": "无法计算：缺少「{reason}」",
+    "display_unknown_reason": "无法计算：{reason}",
+    "summary": "{region}：{label} {display}",
+    "span_at_least": "至少 {low}",
+    "span_at_most": "最多 {high}",
+    "span_between": "{low}–{high}",
+    "stale": (
+        "注意：这项结果用到的数字最新是{as_of}的，计算日期{on}已晚了{years}，"
+        "期间标准可能已经调整，请以当地经办机构核定为准。"
+    ),
+    "stale_undated": "注意：这项结果用到的数字没有日期，请以当地经办机构核定为准（计算日期{on}）。",
     # --- missing figures ----------------------------------------------------------------------
     "missing_not_stated": "「{label}」：{region}的资料原文未规定。{supply}",
     "missing_absent": "「{label}」：原文未规定（已查{searched}的资料）。{supply}",
@@ -47,6 +62,7 @@ TEMPLATES: Final[dict[str, str]] = {
     "groups": "您的身份：{groups}",
     "assume_registered_poor": "“建档立卡贫困人口”按“建档立卡未标注脱贫的贫困人口”对待（已脱贫的请不要勾选）",
     "assume_severe_disability": "“重度残疾人”同时按“残疾人”对待",
+    "assume_residence": "「{label}」只适用于{group}；未填写户籍，按{group}计算",
     "assume_fallback_general": "「{poor}」原文未规定，按一般参保人员的「{general}」计算",
     # --- pension_subsidy ----------------------------------------------------------------------
     "subsidy_not_eligible": "您的身份不在政府代缴范围内（代缴对象：{targets}），政府不代缴保费",
@@ -59,11 +75,16 @@ TEMPLATES: Final[dict[str, str]] = {
     "payer_shares": "省级财政负担{provincial}，市县财政负担{local}",
     "subsidy_target_disability": "重度残疾人代缴",
     # --- pension_monthly ----------------------------------------------------------------------
-    "pension_subsidy_rule": "政府缴费补贴：个人每年缴费 {contribution}，{rule}，按 {subsidy} 计",
+    "pension_subsidy_rule": "政府缴费补贴：个人每年缴费 {contribution}，{rule}，即 {subsidy}",
+    "pension_basic_floor": "基础养老金：至少 {value}（当地资料未写明数额，按全国最低标准计，实际不会更低）",
+    "pension_total_bound": "因为{reasons}，每月养老金只能给出范围",
+    "bound_reason_basic_floor": "基础养老金按全国最低标准计（当地可能更高）",
+    "bound_reason_subsidy_floor": "政府缴费补贴只知道最低标准（当地可能更高）",
+    "bound_reason_paid_limit": "政府代缴的金额只知道上限（代缴部分或全部最低档次保费）",
+    "subsidy_one_at_most": "{target}：政府代缴部分或全部最低标准的保费，即最多 {value}（不超过「{limit}」）",
     "pension_subsidy_low": "低于 {threshold} 的档次补贴不低于 {minimum}",
     "pension_subsidy_high": "{threshold} 及以上档次补贴不低于 {minimum}",
     "pension_subsidy_none": "个人未缴费，不计政府缴费补贴",
-    "pension_assume_subsidy_minimum": "未填写政府缴费补贴，按国家规定的最低补贴标准计算（当地标准可能更高）",
     "pension_account": "个人账户储存额 = ({contribution} + {subsidy} + {paid}) × {years}年 = {value}",
     "pension_account_monthly": "个人账户养老金 = {account} ÷ {divisor} = {value}",
     "pension_total": "每月养老金 = 基础养老金 {basic} + 个人账户养老金 {account} = {value}",
@@ -90,7 +111,7 @@ TEMPLATES: Final[dict[str, str]] = {
     "known_figures": "（已知：{figures}）",
     "short_deductible": "起付线",
     "short_basic_ratio": "报销比例",
-    "short_critical_threshold": "大病保险起付线",
+    "short_critical_threshold": "大病起付线",
     "short_critical_ratio": "大病保险支付比例",
     "short_personal_after_basic": "基本医保报销后的个人自付",
     "medical_level_needed": "「{label}」按医院级别规定，请选择「医院级别」",
@@ -105,17 +126,24 @@ TEMPLATES: Final[dict[str, str]] = {
         " + 超过 {tier_1_upper} 的 {tier_2_amount} × {tier_2_ratio} = {value}"
     ),
     "medical_critical_capped": "大病保险支付超过封顶线 {cap}，按封顶线支付 {value}",
-    "medical_critical_no_cap": "大病保险不设封顶线",
+    "medical_critical_no_cap": "大病保险上不封顶",
     "medical_assume_no_critical_cap": "大病保险封顶线原文未规定，未按封顶计算（知道的可填写「大病保险封顶线」）",
     "medical_critical_unknown": "大病保险支付：缺少{missing}，无法计算{known}",
-    "medical_comprehensive": (
-        "综合保障：实际报销比例目标 {target}，总费用 {total} × {target} = {goal}；已报销 {paid}，医疗救助等补足 {value}"
+    "medical_target": "综合保障目标：{target}（这是政策目标，不是保证报销的金额，未计入上面的金额）",
+    "medical_target_text": "目标：建档立卡贫困人口大病实际报销比例达到{target}（政策目标，不是保证报销的金额）",
+    "medical_target_not_critical": (
+        "这次住院的个人自付未达到大病保险起付线，不属于“大病”，综合保障的大病报销比例目标不适用"
     ),
-    "medical_comprehensive_met": "综合保障：已报销 {paid}，已达到实际报销比例目标 {target}（{goal}），无需补足",
-    "medical_comprehensive_unknown": "综合保障：前面各层金额未知，无法算出补足金额；按目标，个人自付最多为 {cap}",
-    "medical_comprehensive_no_total": "综合保障：未填写住院总费用，无法按实际报销比例目标计算",
-    "medical_assume_target_on_total": "综合保障的“实际报销比例”按住院总费用计算，并按目标已经实现计算",
-    "medical_no_comprehensive": "该地区资料未规定您适用的综合保障目标，医疗救助未计算",
+    "medical_assistance_unknown": "困难群众可按当地医疗救助办法申请救助，本站资料没有写明救助金额",
+    "medical_assistance_not_applicable": "未勾选困难群体身份，不计医疗救助",
+    "medical_assistance_step": "医疗救助：{reason}，这一项未知（不按0元计）",
+    "medical_basic_given": "使用住院费用结算单上的基本医保已支付（统筹基金支付）{value}",
+    "medical_critical_given": "使用住院费用结算单上的大病保险已支付 {value}",
+    "medical_basic_needs_total": "已知个人自付但未填写总费用，基本医保支付的金额未知",
+    "medical_basic_needs_rules": "当地起付线或报销比例原文未规定；可填写结算单上的「基本医保已支付」",
+    "medical_critical_needs_rules": "当地大病保险起付线或支付比例原文未规定",
+    "medical_unknown_reason": "当地报销规定原文未写明，可填写住院费用结算单上的「基本医保已支付」",
+    "medical_total_paid_at_least": "各项合计支付至少 = {parts} = {value}（医疗救助未知，未计入）",
     "medical_total_paid": "各项合计支付 = {parts} = {value}",
     "medical_out_of_pocket": "个人自付 = {total} − 各项支付 {paid} = {value}",
     "medical_out_of_pocket_from_oop": "个人自付 = {oop} − 大病保险及以后各项支付 {paid} = {value}",
@@ -132,6 +160,9 @@ TEMPLATES: Final[dict[str, str]] = {
     "maternity_assume_caesarean_difficult": "剖宫产按难产计算",
     "maternity_extra_babies": "多胞胎：每多一个婴儿增加 {per_baby}，× {extra_babies} = {value}",
     "maternity_days": "合计天数 = {parts} = {value}",
+    "maternity_days_floor": (
+        "当地天数原文未写明，按国家规定的最低天数计：实际至少 {days}，当地可能更多，生育津贴也就至少这么多"
+    ),
     "maternity_days_unknown": "产假天数：所需的天数原文未规定（见“原文未规定”一栏），无法计算",
     "maternity_allowance": "生育津贴 = {wage} ÷ {per_month} × {days} = {value}",
     "maternity_assume_30_days": "月工资按每月30天折算为日工资（原文未写明折算天数）",
@@ -166,7 +197,7 @@ TEMPLATES: Final[dict[str, str]] = {
     "unemp_contract_unknown": "未填写劳动合同是否期满不续订或被提前解除，无法判断",
     "unemp_lump_sum": "一次性生活补助：{value}",
     "unemp_lump_sum_unknown": "一次性生活补助的金额原文未规定",
-    "unemp_benefit_monthly": "失业保险金月标准：{value}",
+    "unemp_benefit_monthly": "每月失业保险金：{value}",
     "unemp_benefit_months": "缴费 {years}，最长领取 {value}",
     "unemp_benefit_total": "最多可领 = {monthly} × {months} = {value}",
     "unemp_assume_involuntary": "失业保险金按非因本人意愿中断就业、已办理失业登记并有求职要求计算",
@@ -197,6 +228,9 @@ PRESET_TEXTS: Final[dict[str, tuple[str, str]]] = {
 }
 
 _CHINESE_NUMERALS: Final = "一二三四五六七八九十"
+# A document recorded as still in force (laws, regulations): its figures count as current as of the
+# region's data (calculator/results.py, the age of a result).
+IN_FORCE_VALIDITY: Final = "现行有效"
 
 
 def say(name: str, **values: object) -> str:
@@ -210,6 +244,43 @@ def amount_text(amount: Decimal, unit: str = "cny") -> str:
 
 def value_text(value: object, unit: str) -> str:
     return format_value(value, unit)
+
+
+_BOUND_QUALIFIERS: Final = {"at_least": "at_least", "at_most": "at_most"}
+
+
+def bounded_value_text(value: object, unit: str, bound: str) -> str:
+    """A parameter's value as read: '88元/月', or '不低于88元/月' where it is only a minimum."""
+    if isinstance(value, Decimal) and unit in {"cny", "cny_per_month", "cny_per_year"}:
+        value = round_fen(value)
+    return format_value(value, unit, qualifier=_BOUND_QUALIFIERS.get(bound))
+
+
+def span_text(span: Span, unit: str, ceiling: Decimal | None = None) -> str:
+    """'至少 112.82元/月', '最多 100元/年' or '1,050元–2,000元' for an amount known within limits."""
+    low = amount_text(span.low, unit) if span.low > 0 else None
+    high = amount_text(span.high, unit) if span.high is not None and (ceiling is None or span.high < ceiling) else None
+    if low and high:
+        return say("span_between", low=low, high=high)
+    if low:
+        return say("span_at_least", low=low)
+    if high:
+        return say("span_at_most", high=high)
+    return say("display_unknown")
+
+
+def month_text(day: date) -> str:
+    """'2018年1月': how old a figure is, to the month."""
+    return f"{day.year}年{day.month}月"
+
+
+def years_text(earlier: date, later: date) -> str:
+    """The gap between two dates in plain words: '8年多', '1年多', '11个月'."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if months < 12:
+        return f"{max(months, 1)}个月"
+    years, rest = divmod(months, 12)
+    return f"{years}年多" if rest else f"{years}年"
 
 
 def date_text(day: date) -> str:

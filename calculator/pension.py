@@ -11,6 +11,7 @@ from calculator.data import PolicyTable
 from calculator.fields import Household
 from calculator.money import ZERO, json_number
 from calculator.results import BenefitResult, Figure, Trace
+from calculator.span import Span
 from calculator.vocabulary import GROUPS
 
 PAID_POOR = "pension.resident.paid_contribution.poor"
@@ -52,7 +53,7 @@ def account_pension_monthly(*, balance: Decimal, divisor: Decimal) -> Decimal:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PaidContribution:
     eligible: bool
-    amount: Decimal | None
+    span: Span | None  # None: the household is covered but nothing limits the amount
     payer: str | None
     figure: Figure | None
 
@@ -61,14 +62,22 @@ def _payer(trace: Trace, parameter_id: str) -> str | None:
     """Who pays, in the words of the data where it says (text payer, or the funding shares)."""
     if parameter_id == PAID_DISABILITY:
         found = trace.lookup(parameter_id + ".payer")
-        return str(found.entry.value) if found.stated and found.entry is not None else None
+        return str(found.entry.value) if found.exact and found.entry is not None else None
     provincial = trace.lookup(parameter_id + ".provincial_share")
     local = trace.lookup(parameter_id + ".local_share")
-    if provincial.stated and local.stated and provincial.entry and local.entry:
+    if provincial.exact and local.exact and provincial.entry and local.entry:
         provincial_text = messages.value_text(provincial.entry.value, "percent")
         local_text = messages.value_text(local.entry.value, "percent")
         return messages.say("payer_shares", provincial=provincial_text, local=local_text)
     return None
+
+
+def not_paid_twice(spans: list[Span]) -> Span:
+    """Several 代缴 entitlements are not paid twice: the higher one is paid."""
+    low = max((span.low for span in spans), default=ZERO)
+    highs = [span.high for span in spans]
+    high = None if any(h is None for h in highs) else max((h for h in highs if h is not None), default=ZERO)
+    return Span(low, high)
 
 
 def paid_contribution(trace: Trace, household: Household) -> PaidContribution:
@@ -92,43 +101,62 @@ def paid_contribution(trace: Trace, household: Household) -> PaidContribution:
             trace.step("subsidy_not_eligible", targets=target_names)
         else:
             trace.step("subsidy_no_status")
-        return PaidContribution(eligible=False, amount=ZERO, payer=None, figure=None)
+        return PaidContribution(eligible=False, span=Span.exact(ZERO), payer=None, figure=None)
     if supplied is not None:
         figure = trace.supplied(applicable[0][0], supplied, "pension.paid_contribution")
         trace.note_user_figure(figure)
-        return PaidContribution(eligible=True, amount=supplied, payer=None, figure=figure)
+        return PaidContribution(eligible=True, span=Span.exact(supplied), payer=None, figure=figure)
     found_figures: list[tuple[Figure, str, str]] = []
     for parameter_id, name in applicable:
         stated = trace.figure(parameter_id)
-        if stated is not None:
+        if stated is None:
+            continue
+        if stated.bound == "at_most":
+            trace.step(
+                "subsidy_one_at_most",
+                amount=stated.number,
+                unit="cny_per_year",
+                figures=[stated],
+                target=name,
+                limit=stated.also[0].label if stated.also else stated.use.label,
+            )
+        else:
             trace.step("subsidy_one", amount=stated.number, unit="cny_per_year", figures=[stated], target=name)
-            found_figures.append((stated, parameter_id, name))
+        found_figures.append((stated, parameter_id, name))
     if not found_figures:
-        return PaidContribution(eligible=True, amount=None, payer=None, figure=None)
+        return PaidContribution(eligible=True, span=None, payer=None, figure=None)
+    spans = [figure.span for figure, _, _ in found_figures]
     if len(found_figures) < len(applicable):
-        # Not paid twice: a stated entitlement is the least the household gets.
+        # Not paid twice: a stated entitlement is the least the household gets; the other is unknown.
         trace.assume(messages.say("subsidy_assume_known_one"))
-    best_figure, best_id, _ = max(found_figures, key=lambda item: item[0].number)
-    amount = paid_contribution_without_double_payment([figure.number for figure, _, _ in found_figures])
+        spans = [Span(not_paid_twice(spans).low, None)]
+    best_figure, best_id, _ = max(found_figures, key=lambda item: (item[0].span.low, item[0].number))
+    span = not_paid_twice(spans)
     if len(found_figures) > 1:
         flags = [
             trace.lookup(pid + ".no_double_payment") for pid in (PAID_DISABILITY, "pension.resident.paid_contribution")
         ]
-        rules = [trace.use(flag) for flag in flags if flag.stated and flag.entry and flag.entry.value is True]
+        rules = [trace.use(flag) for flag in flags if flag.exact and flag.entry and flag.entry.value is True]
         if not rules:
             trace.assume(messages.say("subsidy_assume_no_double"))
-        trace.step("subsidy_no_double", amount=amount, unit="cny_per_year", figures=rules)
-    return PaidContribution(eligible=True, amount=amount, payer=_payer(trace, best_id), figure=best_figure)
+        trace.step(
+            "subsidy_no_double",
+            amount=span.value if span.is_exact else None,
+            unit="cny_per_year",
+            figures=rules,
+            value=_span_words(span, "cny_per_year"),
+        )
+    return PaidContribution(eligible=True, span=span, payer=_payer(trace, best_id), figure=best_figure)
 
 
 def pension_subsidy(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:
-    trace = Trace(table=table, region=region, on=on, status=household.status)
+    trace = Trace(table=table, region=region, on=on, status=household.groups)
     paid = paid_contribution(trace, household)
     return trace.result(
         benefit="pension_subsidy",
         label=messages.BENEFIT_LABELS["pension_subsidy"],
         eligible=paid.eligible,
-        amount=paid.amount,
+        span=paid.span,
         unit="cny_per_year",
         extras={"payer": paid.payer},
     )
@@ -137,8 +165,12 @@ def pension_subsidy(household: Household, table: PolicyTable, region: str, on: d
 # --- monthly pension ------------------------------------------------------------------------------
 
 
+def _span_words(span: Span, unit: str = "cny") -> str:
+    return messages.amount_text(span.value, unit) if span.is_exact else messages.span_text(span, unit)
+
+
 def pension_monthly(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:
-    trace = Trace(table=table, region=region, on=on, status=household.status)
+    trace = Trace(table=table, region=region, on=on, status=household.groups)
     inputs = household.pension
     contribution = inputs.annual_contribution or ZERO
     years = inputs.years or 0
@@ -154,8 +186,8 @@ def pension_monthly(household: Household, table: PolicyTable, region: str, on: d
         )
 
     paid = paid_contribution(trace, household)
-    paid_amount = paid.amount if paid.eligible else ZERO
-    if paid.eligible and paid_amount:
+    paid_span = paid.span if paid.eligible else Span.exact(ZERO)
+    if paid.eligible and paid_span is not None and paid_span.high != ZERO:
         trace.assume(messages.say("pension_assume_paid_every_year"))
 
     if inputs.subsidy_per_year is not None:
@@ -163,54 +195,66 @@ def pension_monthly(household: Household, table: PolicyTable, region: str, on: d
             "pension.resident.contribution_subsidy.minimum", inputs.subsidy_per_year, "pension.subsidy_per_year"
         )
         trace.note_user_figure(subsidy_figure)
-        subsidy: Decimal | None = inputs.subsidy_per_year
+        subsidy: Span | None = Span.exact(inputs.subsidy_per_year)
     else:
         subsidy, subsidy_figure = _minimum_subsidy(trace, contribution)
 
-    balance = None
-    if subsidy is not None and paid_amount is not None:
-        balance = account_balance(contribution=contribution, subsidy=subsidy, paid=paid_amount, years=years)
+    balance: Span | None = None
+    if subsidy is not None and paid_span is not None:
+        balance = (Span.exact(contribution) + subsidy + paid_span).scaled(Decimal(years))
         trace.step(
             "pension_account",
-            amount=balance,
+            amount=balance.value if balance.is_exact else None,
             unit="cny",
             figures=[subsidy_figure, paid.figure],
             contribution=messages.amount_text(contribution),
-            subsidy=messages.amount_text(subsidy),
-            paid=messages.amount_text(paid_amount),
+            subsidy=_span_words(subsidy),
+            paid=_span_words(paid_span),
             years=years,
+            value=_span_words(balance),
         )
         trace.assume(messages.say("pension_assume_no_interest"))
 
     divisor = trace.figure("pension.resident.account_divisor")
-    account_pension = None
+    account_pension: Span | None = None
     if balance is not None and divisor is not None:
-        account_pension = account_pension_monthly(balance=balance, divisor=divisor.number)
+        account_pension = balance.scaled(1 / divisor.number)
         trace.step(
             "pension_account_monthly",
-            amount=account_pension,
+            amount=account_pension.value if account_pension.is_exact else None,
             unit="cny_per_month",
             figures=[divisor],
-            account=messages.amount_text(balance),
+            account=_span_words(balance),
             divisor=messages.value_text(divisor.number, "number"),
+            value=_span_words(account_pension, "cny_per_month"),
         )
 
     basic = trace.figure("pension.resident.basic_pension", supplied=inputs.basic_pension)
     if basic is not None and basic.use.reference is None:
         trace.note_user_figure(basic)
+    elif basic is not None and basic.bound == "at_least":
+        trace.step(
+            "pension_basic_floor",
+            amount=basic.number,
+            unit="cny_per_month",
+            figures=[basic],
+        )
     elif basic is not None:
         trace.step("pension_basic", amount=basic.number, unit="cny_per_month", figures=[basic])
 
-    amount = None
+    total: Span | None = None
     if basic is not None and account_pension is not None:
-        amount = basic.number + account_pension
+        total = basic.span + account_pension
         trace.step(
             "pension_total",
-            amount=amount,
+            amount=total.value if total.is_exact else None,
             unit="cny_per_month",
-            basic=messages.amount_text(basic.number, "cny_per_month"),
-            account=messages.amount_text(account_pension, "cny_per_month"),
+            basic=_span_words(basic.span, "cny_per_month"),
+            account=_span_words(account_pension, "cny_per_month"),
+            value=_span_words(total, "cny_per_month"),
         )
+        if not total.is_exact:
+            trace.step("pension_total_bound", reasons=_bound_reasons(basic, subsidy, paid_span))
 
     minimum_years = trace.figure("pension.resident.minimum_contribution_years", report=False)
     eligible: bool | None = True
@@ -226,45 +270,54 @@ def pension_monthly(household: Household, table: PolicyTable, region: str, on: d
         benefit="pension_monthly",
         label=messages.BENEFIT_LABELS["pension_monthly"],
         eligible=eligible,
-        amount=amount,
+        span=total,
         unit="cny_per_month",
         extras={
-            "basic_pension": None if basic is None else json_number(basic.number),
-            "account_pension": None if account_pension is None else json_number(account_pension),
-            "account_balance": None if balance is None else json_number(balance),
+            "basic_pension": None if basic is None or not basic.exact else json_number(basic.number),
+            "account_pension": None
+            if account_pension is None or not account_pension.is_exact
+            else json_number(account_pension.value),
+            "account_balance": None if balance is None or not balance.is_exact else json_number(balance.value),
         },
     )
 
 
-def _minimum_subsidy(trace: Trace, contribution: Decimal) -> tuple[Decimal | None, Figure | None]:
+def _bound_reasons(basic: Figure, subsidy: Span | None, paid: Span | None) -> str:
+    """Which rules make the pension a range rather than one figure, in words."""
+    reasons = []
+    if basic.bound == "at_least":
+        reasons.append(messages.say("bound_reason_basic_floor"))
+    if subsidy is not None and not subsidy.is_exact:
+        reasons.append(messages.say("bound_reason_subsidy_floor"))
+    if paid is not None and not paid.is_exact:
+        reasons.append(messages.say("bound_reason_paid_limit"))
+    return messages.join_names(reasons)
+
+
+def _minimum_subsidy(trace: Trace, contribution: Decimal) -> tuple[Span | None, Figure | None]:
     if contribution <= ZERO:
         trace.step("pension_subsidy_none")
-        return ZERO, None
+        return Span.exact(ZERO), None
     minimum = trace.figure("pension.resident.contribution_subsidy.minimum")
     threshold = trace.figure("pension.resident.contribution_subsidy.high_grade_threshold")
     high_minimum = trace.figure("pension.resident.contribution_subsidy.high_grade_minimum")
     if minimum is None or threshold is None or high_minimum is None:
         return None, None
-    subsidy = contribution_subsidy(
-        contribution,
-        minimum=minimum.number,
-        high_grade_threshold=threshold.number,
-        high_grade_minimum=high_minimum.number,
-    )
     high = contribution >= threshold.number
+    chosen = high_minimum if high else minimum
+    subsidy = chosen.span
     rule = messages.say(
         "pension_subsidy_high" if high else "pension_subsidy_low",
         threshold=messages.amount_text(threshold.number, "cny_per_year"),
-        minimum=messages.amount_text((high_minimum if high else minimum).number, "cny_per_year"),
+        minimum=messages.amount_text(chosen.number, "cny_per_year"),
     )
-    trace.assume(messages.say("pension_assume_subsidy_minimum"))
     trace.step(
         "pension_subsidy_rule",
-        amount=subsidy,
+        amount=subsidy.value if subsidy.is_exact else subsidy.low,
         unit="cny_per_year",
         figures=[minimum, threshold, high_minimum],
         contribution=messages.amount_text(contribution, "cny_per_year"),
         rule=rule,
-        subsidy=messages.amount_text(subsidy, "cny_per_year"),
+        subsidy=_span_words(subsidy, "cny_per_year"),
     )
-    return subsidy, minimum if not high else high_minimum
+    return subsidy, chosen

@@ -14,10 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from calculator import messages
-from calculator.data import Lookup, PolicyTable, Reference, lookup
-from calculator.fields import FIELD_FOR_PARAMETER, FIELDS_BY_KEY
+from calculator.data import Bound, Lookup, PolicyTable, Reference, ValueEntry, lookup
+from calculator.fields import FIELDS_BY_KEY
 from calculator.money import json_number, json_plain, to_decimal
-from calculator.parameters import PARAMETER_LABELS
+from calculator.span import Span
+from calculator.vocabulary import GROUPS
+
+# A result is stale when the calculation date is this many months after its newest figure.
+STALE_AFTER_MONTHS = 12
 
 MONEY_UNITS = frozenset({"cny", "cny_per_month", "cny_per_year"})
 Json = Any
@@ -43,6 +47,7 @@ class ParameterUse:
     start: date | None
     reference: Reference | None
     field: str | None
+    bound: Bound = "exact"
 
     def to_json(self) -> dict[str, Json]:
         reference = self.reference
@@ -51,7 +56,8 @@ class ParameterUse:
             "label": self.label,
             "unit": self.unit,
             "value": json_value(self.value, self.unit),
-            "display": messages.value_text(self.value, self.unit),
+            "bound": self.bound,
+            "display": messages.bounded_value_text(self.value, self.unit, self.bound),
             "source": "user" if reference is None else "data",
             "field": self.field,
             "region": self.region,
@@ -75,12 +81,38 @@ class Figure:
 
     value: Decimal | bool | str
     use: ParameterUse
+    # Further figures the value rests on (the parameter that limits a figure the sources leave open).
+    also: tuple[ParameterUse, ...] = ()
 
     @property
     def number(self) -> Decimal:
         if isinstance(self.value, Decimal):
             return self.value
         raise TypeError(f"{self.use.id} is not a number")
+
+    @property
+    def bound(self) -> Bound:
+        return self.use.bound
+
+    @property
+    def exact(self) -> bool:
+        return self.use.bound == "exact"
+
+    @property
+    def span(self) -> Span:
+        if self.use.bound == "at_least":
+            return Span.at_least(self.number)
+        if self.use.bound == "at_most":
+            return Span.at_most(self.number)
+        return Span.exact(self.number)
+
+    @property
+    def text(self) -> str:
+        return messages.bounded_value_text(self.value, self.use.unit, self.use.bound)
+
+    @property
+    def uses(self) -> tuple[ParameterUse, ...]:
+        return (self.use, *self.also)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,6 +162,7 @@ class Missing:
     field: str | None
     field_label: str | None
     message: str
+    hint: str | None = None
 
     def to_json(self) -> dict[str, Json]:
         return {
@@ -142,40 +175,121 @@ class Missing:
             "field": self.field,
             "field_label": self.field_label,
             "message": self.message,
+            "hint": self.hint,
         }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BenefitResult:
+    """One benefit in one region: the amount (exact, bounded or unknown) and its whole explanation."""
+
     benefit: str
     label: str
     region: str
+    region_name: str
     on: date
     eligible: bool | None
-    amount: Decimal | None
+    span: Span | None
     unit: str
     steps: tuple[Step, ...]
     sources: tuple[Source, ...]
     assumptions: tuple[str, ...]
     missing: tuple[Missing, ...]
+    as_of: date | None
+    # The amount above which a bound says nothing (e.g. the whole bill for a reimbursement).
+    ceiling: Decimal | None = None
+    target: str | None = None
+    unknown_reason: str | None = None
     extras: Mapping[str, Json] = field(default_factory=dict)
 
+    @property
+    def amount(self) -> Decimal | None:
+        return self.span.value if self.span is not None and self.span.is_exact else None
+
+    @property
+    def answer(self) -> str:
+        if self.eligible is False:
+            return "not_eligible"
+        if self.span is None:
+            return "unknown"
+        if self.span.is_exact:
+            return "exact"
+        return "bounded" if self.span.says_something(self.ceiling) else "unknown"
+
+    @property
+    def stale(self) -> bool:
+        return stale_on(self.on, self.as_of)
+
+    def display(self) -> str:
+        answer = self.answer
+        if answer in {"exact", "not_eligible"} and self.span is not None and self.span.is_exact:
+            return messages.amount_text(self.span.value, self.unit)
+        if answer == "bounded" and self.span is not None:
+            return messages.span_text(self.span, self.unit, self.ceiling)
+        if answer == "not_eligible":
+            return messages.say("display_not_eligible")
+        if self.unknown_reason:
+            return messages.say("display_unknown_reason", reason=self.unknown_reason)
+        if self.missing:
+            return messages.say("display_unknown_because", reason=self.missing[0].label)
+        return messages.say("display_unknown")
+
+    def bounds_json(self) -> dict[str, Json] | None:
+        if self.answer != "bounded" or self.span is None:
+            return None
+        low = self.span.low if self.span.low > 0 else None
+        high = self.span.high
+        if high is not None and self.ceiling is not None and high >= self.ceiling:
+            high = None  # "at most the whole bill" says nothing
+        return {
+            "low": None if low is None else json_value(low, self.unit),
+            "high": None if high is None else json_value(high, self.unit),
+        }
+
     def to_json(self) -> dict[str, Json]:
+        amount = self.amount
+        display = self.display()
+        stale = self.stale
         return {
             "benefit": self.benefit,
             "label": self.label,
             "region": self.region,
             "on": self.on.isoformat(),
             "eligible": self.eligible,
-            "amount": None if self.amount is None else json_value(self.amount, self.unit),
+            "answer": self.answer,
+            "amount": None if amount is None else json_value(amount, self.unit),
+            "bounds": self.bounds_json(),
             "unit": self.unit,
-            "display": None if self.amount is None else messages.amount_text(self.amount, self.unit),
+            "display": display,
+            "summary": messages.say("summary", region=self.region_name, label=self.label, display=display),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "stale": stale,
+            "stale_message": stale_message(self.on, self.as_of) if stale else None,
+            "target": None if self.target is None else {"text": self.target},
             "steps": [step.to_json() for step in self.steps],
             "sources": [source.to_json() for source in self.sources],
             "assumptions": list(self.assumptions),
             "missing": [item.to_json() for item in self.missing],
             **self.extras,
         }
+
+
+def months_between(earlier: date, later: date) -> int:
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (1 if later.day < earlier.day else 0)
+
+
+def stale_on(on: date, as_of: date | None) -> bool:
+    """More than a year after the newest figure used (a result that used no dated figure is not stale)."""
+    return as_of is not None and months_between(as_of, on) > STALE_AFTER_MONTHS
+
+
+def stale_message(on: date, as_of: date | None) -> str:
+    if as_of is None:
+        return messages.say("stale_undated", on=messages.date_text(on))
+    return messages.say(
+        "stale", on=messages.date_text(on), as_of=messages.month_text(as_of), years=messages.years_text(as_of, on)
+    )
 
 
 # --- the notebook -------------------------------------------------------------------------------
@@ -187,6 +301,9 @@ STATUS_IMPLIES: dict[str, tuple[str, str]] = {
     "registered_poor": ("registered_poor_unlifted", "assume_registered_poor"),
     "severe_disability": ("disabled", "assume_severe_disability"),
 }
+
+
+RESIDENCE_GROUPS = frozenset({"rural_resident", "urban_resident"})
 
 
 class Trace:
@@ -201,6 +318,7 @@ class Trace:
         self._sources: dict[tuple[str, str], Source] = {}
         self._assumptions: dict[str, None] = {}
         self._missing: dict[str, Missing] = {}
+        self._as_of: date | None = None
 
     # --- reading parameters ----------------------------------------------------------------
 
@@ -208,13 +326,23 @@ class Trace:
         return lookup(self.table, self.region, parameter_id, self.on)
 
     def label(self, found: Lookup) -> str:
-        if found.parameter is not None:
-            return found.parameter.label
-        return PARAMETER_LABELS.get(found.parameter_id, found.parameter_id)
+        return self.table.label(found.parameter_id)
+
+    def _dated(self, entry: ValueEntry) -> None:
+        """Remember how current the figures are: a law still in force counts as of the region's data."""
+        as_of = entry.start
+        document = self.table.documents.get(entry.reference.document, {})
+        region_date = self.table.regions[self.region].data_as_of
+        if document.get("validity") == messages.IN_FORCE_VALIDITY and region_date is not None:
+            as_of = max(as_of, region_date)
+        if self._as_of is None or as_of > self._as_of:
+            self._as_of = as_of
 
     def applies(self, found: Lookup, default_groups: Iterable[str] = ()) -> bool:
         """Whether a group-specific parameter covers this household (notes any implied group)."""
         groups = set(found.parameter.applies_to) if found.parameter is not None else set(default_groups)
+        if not self._meets_requirements(found):
+            return False
         if self.status & groups:
             return True
         for status, (implied, note) in STATUS_IMPLIES.items():
@@ -223,14 +351,19 @@ class Trace:
                 return True
         return False
 
-    def use(self, found: Lookup) -> Figure:
-        """The stated value of a successful lookup, recorded as a source."""
-        entry, parameter = found.entry, found.parameter
-        assert entry is not None and parameter is not None and entry.value is not None
-        raw = entry.value
-        value: Decimal | bool | str = raw if isinstance(raw, (bool, str)) else to_decimal(raw)
-        reference = entry.reference
-        region = found.region or self.region
+    def _meets_requirements(self, found: Lookup) -> bool:
+        """Conditions besides the group (e.g. 农村 only); an unanswered 户籍 is assumed rural, said so."""
+        required = set(found.parameter.requires) if found.parameter is not None else set()
+        for group in required:
+            if group in self.status:
+                continue
+            if group in RESIDENCE_GROUPS and not self.status & RESIDENCE_GROUPS:
+                self.assume(messages.say("assume_residence", group=GROUPS[group], label=self.label(found)))
+                continue
+            return False
+        return True
+
+    def _source(self, reference: Reference, region: str) -> None:
         self._sources.setdefault(
             (reference.document, reference.section),
             Source(
@@ -242,19 +375,40 @@ class Trace:
                 region_name=self.table.region_name(reference.document_region or region),
             ),
         )
+
+    def use(self, found: Lookup) -> Figure:
+        """The stated value (or limit) of a successful lookup, recorded as a source."""
+        entry, parameter = found.entry, found.parameter
+        assert entry is not None and parameter is not None
+        also: tuple[ParameterUse, ...] = ()
+        if found.limit is not None:
+            # 原文未规定 but limited by another figure: the value is that figure, as an upper limit.
+            limiting = self.use(found.limit)
+            raw: object = limiting.value
+            also = (limiting.use,)
+        else:
+            raw = entry.value
+        assert raw is not None
+        value: Decimal | bool | str = raw if isinstance(raw, (bool, str, Decimal)) else to_decimal(raw)  # type: ignore[arg-type]
+        region = found.region or self.region
+        self._source(entry.reference, region)
+        self._dated(entry)
+        info = self.table.catalog.get(found.parameter_id)
         return Figure(
             value=value,
             use=ParameterUse(
                 id=found.parameter_id,
-                label=parameter.label,
-                unit=parameter.unit,
+                label=self.table.label(found.parameter_id),
+                unit=info.unit if info is not None else parameter.unit,
                 value=value,
                 region=region,
                 region_name=self.table.region_name(region),
                 start=entry.start,
-                reference=reference,
+                reference=entry.reference,
                 field=None,
+                bound=found.bound,
             ),
+            also=also,
         )
 
     def supplied(self, parameter_id: str, value: Decimal, field_key: str) -> Figure:
@@ -287,7 +441,9 @@ class Trace:
         field_key: str | None = None,
     ) -> Figure | None:
         """The first of several candidate ids that is stated; a missing entry names the first one."""
-        field_key = field_key or next((FIELD_FOR_PARAMETER[p] for p in parameter_ids if p in FIELD_FOR_PARAMETER), None)
+        field_key = field_key or next(
+            (key for key in (self.table.field_for(p) for p in parameter_ids) if key is not None), None
+        )
         if supplied is not None and field_key is not None:
             return self.supplied(parameter_ids[0], supplied, field_key)
         lookups = [self.lookup(parameter_id) for parameter_id in parameter_ids]
@@ -300,8 +456,9 @@ class Trace:
 
     def report_missing(self, found: Lookup, field_key: str | None = None, message: str | None = None) -> None:
         """Record a figure the sources leave open, with the field that can supply it."""
-        field_key = field_key or FIELD_FOR_PARAMETER.get(found.parameter_id)
-        field_label = FIELDS_BY_KEY[field_key].label if field_key else None
+        field_key = field_key or self.table.field_for(found.parameter_id)
+        field_label = FIELDS_BY_KEY[field_key].label if field_key in FIELDS_BY_KEY else None
+        info = self.table.catalog.get(found.parameter_id)
         label = self.label(found)
         supply = messages.say("supply_field", field=field_label) if field_label else ""
         region_name = self.table.region_name(found.region)
@@ -317,6 +474,7 @@ class Trace:
                 field=field_key,
                 field_label=field_label,
                 message=(message or self._missing_message(found, label, region_name, supply)).strip(),
+                hint=info.hint if info is not None else None,
             ),
         )
 
@@ -356,7 +514,7 @@ class Trace:
                 if unit in MONEY_UNITS
                 else messages.value_text(amount, unit)
             )
-        uses = tuple(figure.use for figure in figures if figure is not None)
+        uses = tuple(use for figure in figures if figure is not None for use in figure.uses)
         self._steps.append(Step(text=messages.say(template, **words), value=amount, unit=unit, parameters=uses))
 
     def note_user_figure(self, figure: Figure | None) -> None:
@@ -383,21 +541,29 @@ class Trace:
         benefit: str,
         label: str,
         eligible: bool | None,
-        amount: Decimal | None,
+        span: Span | None,
         unit: str,
+        ceiling: Decimal | None = None,
+        target: str | None = None,
+        unknown_reason: str | None = None,
         extras: Mapping[str, Json] | None = None,
     ) -> BenefitResult:
         return BenefitResult(
             benefit=benefit,
             label=label,
             region=self.region,
+            region_name=self.table.region_name(self.region),
             on=self.on,
             eligible=eligible,
-            amount=amount,
+            span=span,
             unit=unit,
             steps=tuple(self._steps),
             sources=tuple(self._sources.values()),
             assumptions=tuple(self._assumptions),
             missing=tuple(self._missing.values()),
+            as_of=self._as_of,
+            ceiling=ceiling,
+            target=target,
+            unknown_reason=unknown_reason,
             extras=dict(extras or {}),
         )

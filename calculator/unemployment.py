@@ -10,6 +10,7 @@ from calculator.data import PolicyTable
 from calculator.fields import Household
 from calculator.money import json_number
 from calculator.results import BenefitResult, Figure, Trace
+from calculator.span import Span
 
 MIGRANT = "migrant_worker"
 # (insured at least this many years, parameter id of the longest period), longest first
@@ -105,7 +106,7 @@ def _benefit(trace: Trace, household: Household) -> tuple[dict[str, object], Dec
 
 
 def unemployment(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:
-    trace = Trace(table=table, region=region, on=on, status=household.status)
+    trace = Trace(table=table, region=region, on=on, status=household.groups)
     inputs = household.unemployment
     if MIGRANT in household.status:
         trace.step("unemp_migrant")
@@ -126,7 +127,7 @@ def unemployment(household: Household, table: PolicyTable, region: str, on: date
             benefit="unemployment",
             label=messages.BENEFIT_LABELS["unemployment.migrant_lump_sum"],
             eligible=eligible,
-            amount=amount,
+            span=None if amount is None else Span.exact(amount),
             unit="cny",
             extras={"kind": "migrant_lump_sum", "unemployment_benefit": None},
         )
@@ -140,7 +141,7 @@ def unemployment(household: Household, table: PolicyTable, region: str, on: date
         benefit="unemployment",
         label=messages.BENEFIT_LABELS["unemployment.unemployment_benefit"],
         eligible=eligible,
-        amount=amount,
+        span=None if amount is None else Span.exact(amount),
         unit="cny_per_month",
         extras={"kind": "unemployment_benefit", "unemployment_benefit": benefit},
     )

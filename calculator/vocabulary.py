@@ -56,6 +56,7 @@ GROUPS: Final[dict[str, str]] = {
     "pneumoconiosis_patient": "尘肺病患者",
     "urban_rural_resident": "城乡居民",
     "rural_resident": "农村居民",
+    "urban_resident": "城镇居民",
     "employee": "职工",
     "non_employed_woman": "非就业妇女",
     "elderly_60": "60周岁以上老人",
@@ -83,6 +84,25 @@ ASPECTS: Final[dict[str, str]] = {
 PARAMETER_KINDS: Final[dict[str, str]] = {
     "rule": "政策规定",
     "statistic": "统计数字",
+}
+
+# What kind of value a catalog parameter holds (policy_data/catalog.yaml `kind`).
+VALUE_KINDS: Final[dict[str, str]] = {
+    "amount": "金额",
+    "ratio": "比例",
+    "quantity": "数量",
+    "flag": "是否",
+    "date": "日期",
+    "text": "文字",
+    "scale": "分段标准",
+    "breakdown": "分项标准",
+}
+
+# What a region's silence means for a parameter (policy_data/catalog.yaml `fallback`).
+FALLBACKS: Final[dict[str, str]] = {
+    "inherit": "沿用上级规定",
+    "floor": "上级标准是最低标准（至少为该数）",
+    "none": "不沿用上级规定（需当地数字）",
 }
 
 # How an effective date was obtained when the document does not print it outright.
@@ -130,7 +150,20 @@ UNITS: Final[dict[str, tuple[str, str]]] = {
     "text": ("文字", ""),
 }
 
+# The value kind each unit implies (scale and breakdown entries name their own kind).
+KIND_OF_UNIT: Final[dict[str, str]] = {
+    **{unit: "amount" for unit in ("cny", "cny_per_month", "cny_per_year")},
+    **{unit: "ratio" for unit in ("percent", "percent_of", "percentage_points")},
+    "boolean": "flag",
+    "date": "date",
+    "text": "text",
+}
+
 NUMERIC_UNITS: Final[frozenset[str]] = frozenset(unit for unit in UNITS if unit not in {"date", "boolean", "text"})
+
+
+def kind_of_unit(unit: str) -> str:
+    return KIND_OF_UNIT.get(unit, "quantity")
 
 
 def _group_thousands(digits: str) -> str:

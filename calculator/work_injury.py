@@ -11,6 +11,7 @@ from calculator.fields import Household
 from calculator.money import json_number, share
 from calculator.parameters import DISABILITY_ALLOWANCE_GRADES
 from calculator.results import BenefitResult, Trace
+from calculator.span import Span
 
 # --- pure rules ------------------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ def _wage_used(trace: Trace, household: Household) -> Decimal:
 
 
 def work_injury(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:
-    trace = Trace(table=table, region=region, on=on, status=household.status)
+    trace = Trace(table=table, region=region, on=on, status=household.groups)
     grade = household.work_injury.grade
     assert grade is not None  # required by the household parser for this benefit
     trace.assume(messages.say("injury_assume_recognised"))
@@ -125,7 +126,7 @@ def work_injury(household: Household, table: PolicyTable, region: str, on: date)
         benefit="work_injury",
         label=messages.BENEFIT_LABELS["work_injury"],
         eligible=True,
-        amount=amount,
+        span=None if amount is None else Span.exact(amount),
         unit="cny",
         extras={
             "lump_sum": None if amount is None else json_number(amount),

@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from calculator.vocabulary import TOPICS
-from scripts.policy_schema import Parameter, RegionFile
+from scripts.policy_schema import Catalog, CatalogEntry, Parameter, RegionFile, value_problems
 from scripts.provenance import SourceTexts, seeds_folder, value_readable_from
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,8 @@ DEFAULT_DATA_DIR = ROOT / "policy_data"
 # $SHEBAO_SEEDS_DIR or ../shared/seeds: the source texts live outside the repository.
 DEFAULT_SEEDS_DIR = seeds_folder()
 ROOT_REGION = "national"
-SCHEMA_VERSION = 1
+CATALOG_FILE = "catalog.yaml"
+SCHEMA_VERSION = 2
 
 Loc = tuple[str | int, ...]
 
@@ -199,6 +200,9 @@ class LoadedRegion:
 @dataclass
 class PolicyData:
     regions: dict[str, LoadedRegion] = field(default_factory=dict)
+    catalog: dict[str, CatalogEntry] = field(default_factory=dict)
+    catalog_file: str = ""
+    catalog_lines: dict[Loc, int] = field(default_factory=dict)
 
     def ancestors(self, region_id: str) -> list[str]:
         """The region's parents, nearest first (national last)."""
@@ -216,21 +220,51 @@ def _region_order(regions: dict[str, LoadedRegion]) -> list[str]:
     return sorted(regions, key=lambda r: (levels[regions[r].model.region.level], r))
 
 
-def load_file(path: Path, display: str) -> tuple[LoadedRegion | None, list[Problem]]:
+def _read_mapping(path: Path, display: str, what: str) -> tuple[dict[str, Any] | None, dict[Loc, int], list[Problem]]:
+    """The YAML file as a mapping with the line of every path, or the problems that stop reading it."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        return None, [Problem(display, 1, "", f"not UTF-8 text ({error.reason})")]
+        return None, {}, [Problem(display, 1, "", f"not UTF-8 text ({error.reason})")]
     try:
         data, lines = read_yaml(text)
     except DuplicateKey as dup:
-        return None, [Problem(display, dup.line, dup.key, f"duplicate key (first at line {dup.first_line})")]
+        return None, {}, [Problem(display, dup.line, dup.key, f"duplicate key (first at line {dup.first_line})")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        return None, [Problem(display, line, "", f"YAML syntax error: {error.problem or error}")]
+        return None, {}, [Problem(display, line, "", f"YAML syntax error: {error.problem or error}")]
     if not isinstance(data, dict):
-        return None, [Problem(display, 1, "", "the file must be a mapping with region, documents and policies")]
+        return None, {}, [Problem(display, 1, "", f"the file must be a mapping with {what}")]
+    return data, lines, []
+
+
+def load_catalog(path: Path) -> tuple[dict[str, CatalogEntry], dict[Loc, int], list[Problem]]:
+    display = _display_path(path)
+    if not path.is_file():
+        return {}, {}, [Problem(display, 0, "", "the parameter catalog is missing")]
+    data, lines, problems = _read_mapping(path, display, "parameters")
+    if data is None:
+        return {}, {}, problems
+    try:
+        catalog = Catalog.model_validate(data)
+    except ValidationError as error:
+        found = []
+        for item in error.errors():
+            loc = tuple(p for p in item["loc"] if p != "[key]")
+            head = str(loc[1]) if len(loc) > 1 else "parameters"
+            rest = [str(p) for p in loc[2:]]
+            rest_path, reason = _reason(item, rest)
+            path_text = head + (" " + ".".join(rest_path) if rest_path else "")
+            found.append(Problem(display, _line_for(loc, lines), path_text, reason))
+        return {}, lines, sorted(set(found))
+    return dict(catalog.parameters), lines, []
+
+
+def load_file(path: Path, display: str) -> tuple[LoadedRegion | None, list[Problem]]:
+    data, lines, problems = _read_mapping(path, display, "region, documents and policies")
+    if data is None:
+        return None, problems
     try:
         model = RegionFile.model_validate(data)
     except ValidationError as error:
@@ -257,7 +291,6 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                     )
                 )
             documents[doc_id] = region.file
-    shared_fields: dict[str, tuple[Parameter, str]] = {}
 
     for region in regions.values():
         info = region.model.region
@@ -373,18 +406,39 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                         region.file, line, parameter_id, f"sits under topic {topic}: its id must start with '{topic}.'"
                     )
                 )
-            # One row per id on the topic pages: the same id must mean the same thing everywhere.
-            first = shared_fields.setdefault(parameter_id, (parameter, region.file))
-            for field_name in ("unit", "label", "aspect"):
-                mine, theirs = getattr(parameter, field_name), getattr(first[0], field_name)
-                if mine != theirs:
+            # One row per id on the topic pages: the catalog says what the id means, once.
+            entry_info = policy.catalog.get(parameter_id)
+            if entry_info is None:
+                problems.append(
+                    Problem(region.file, line, parameter_id, f"not in the parameter catalog (add it to {CATALOG_FILE})")
+                )
+                continue
+            for field_name in ("unit", "kind"):
+                mine = getattr(parameter, field_name)
+                theirs = getattr(entry_info, field_name)
+                if mine is not None and mine != theirs:
                     problems.append(
                         Problem(
                             region.file,
                             region.line((*loc, field_name)),
                             parameter_id,
-                            f"{field_name} '{mine}' differs from '{theirs}' used for the same id in {first[1]}",
+                            f"{field_name} '{mine}' disagrees with the catalog ('{theirs}' in {CATALOG_FILE})",
                         )
+                    )
+            for start, reason in value_problems(parameter.values, entry_info.unit):
+                problems.append(Problem(region.file, region.line((*loc, "values", start)), parameter_id, reason))
+            for start, entry in parameter.values.items():
+                if entry.at_most is None:
+                    continue
+                limit = policy.catalog.get(entry.at_most)
+                if limit is None or limit.unit != entry_info.unit:
+                    reason = (
+                        f"at_most names '{entry.at_most}', which is not in the catalog"
+                        if limit is None
+                        else f"at_most names '{entry.at_most}' in {limit.unit}, not {entry_info.unit}"
+                    )
+                    problems.append(
+                        Problem(region.file, region.line((*loc, "values", start, "at_most")), parameter_id, reason)
                     )
             if parameter.refines and parameter.refines not in ancestor_parameters:
                 problems.append(
@@ -433,7 +487,7 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                 if (
                     reference.evidence
                     and entry.is_stated
-                    and not value_readable_from(entry.value, parameter.unit, reference.evidence)
+                    and not value_readable_from(entry.value, entry_info.unit, reference.evidence)
                 ):
                     problems.append(
                         Problem(
@@ -454,9 +508,13 @@ def load_policy_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None =
     """All region files, validated one by one and against each other. Raises PolicyDataError."""
     problems: list[Problem] = []
     policy = PolicyData()
-    files = sorted(data_dir.glob("*.yaml"))
+    files = sorted(path for path in data_dir.glob("*.yaml") if path.name != CATALOG_FILE)
     if not files:
         raise PolicyDataError([Problem(str(data_dir), 0, "", "no region files (*.yaml) found")])
+    catalog_path = data_dir / CATALOG_FILE
+    policy.catalog, policy.catalog_lines, catalog_problems = load_catalog(catalog_path)
+    policy.catalog_file = _display_path(catalog_path)
+    problems.extend(catalog_problems)
     for path in files:
         display = _display_path(path)
         region, file_problems = load_file(path, display)
@@ -519,6 +577,7 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
         regions[region_id] = {
             **info.model_dump(),
             "order": order,
+            "data_as_of": data_as_of(region),
             "ancestors": policy.ancestors(region_id),
             "file": region.file,
         }
@@ -539,12 +598,15 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
                     }
                 )
                 for parameter_id, parameter in item.parameters.items():
-                    region_parameters[parameter_id] = _compile_parameter(parameter, topic, item.id, item.applies_to)
+                    region_parameters[parameter_id] = _compile_parameter(
+                        parameter, policy.catalog[parameter_id], topic, item.id, item.applies_to
+                    )
         parameters[region_id] = region_parameters
     return tidy_text(
         {
             "schema_version": SCHEMA_VERSION,
             "topics": TOPICS,
+            "catalog": {pid: entry.model_dump(exclude_none=True) for pid, entry in policy.catalog.items()},
             "regions": regions,
             "documents": documents,
             "items": items,
@@ -553,7 +615,19 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
     )
 
 
-def _compile_parameter(parameter: Parameter, topic: str, item_id: str, item_groups: list[str]) -> dict[str, Any]:
+def data_as_of(region: LoadedRegion) -> str | None:
+    """The date of the newest document the region file cites (a year or month alone counts from its start)."""
+    dates = []
+    for document in region.model.documents.values():
+        year, month, day = [*document.issued.split("-"), "01", "01"][:3]
+        dates.append(f"{year}-{month}-{day}")
+    return max(dates, default=None)
+
+
+def _compile_parameter(
+    parameter: Parameter, entry_info: CatalogEntry, topic: str, item_id: str, item_groups: list[str]
+) -> dict[str, Any]:
+    """The region's values with the catalog's label, unit and kind (one row per id on the pages)."""
     values = []
     for start, entry in parameter.values.items():
         status = "not_stated" if entry.not_stated else ("repealed" if entry.value is None else "stated")
@@ -564,6 +638,7 @@ def _compile_parameter(parameter: Parameter, topic: str, item_id: str, item_grou
                 "status": status,
                 "value": None if status != "stated" else entry.value,
                 "qualifier": entry.qualifier,
+                "at_most": entry.at_most,
                 "date_basis": entry.date_basis,
                 "date_note": entry.date_note,
                 "note": entry.note,
@@ -573,12 +648,15 @@ def _compile_parameter(parameter: Parameter, topic: str, item_id: str, item_grou
     return {
         "topic": topic,
         "item": item_id,
-        "label": parameter.label,
-        "unit": parameter.unit,
-        "counter": parameter.counter,
-        "aspect": parameter.aspect,
-        "kind": parameter.kind,
+        "label": entry_info.label,
+        "unit": entry_info.unit,
+        "counter": entry_info.counter,
+        "aspect": entry_info.aspect,
+        "kind": entry_info.kind,
+        "statistic": entry_info.statistic,
+        "fallback": entry_info.fallback,
         "applies_to": list(parameter.applies_to or item_groups),
+        "requires": list(parameter.requires),
         "area": parameter.area,
         "refines": parameter.refines,
         "description": parameter.description,

@@ -28,13 +28,15 @@ from calculator.vocabulary import (
     ASPECTS,
     DATE_BASES,
     DOCUMENT_KINDS,
+    FALLBACKS,
     GROUPS,
     NUMERIC_UNITS,
-    PARAMETER_KINDS,
     QUALIFIERS,
     REGION_LEVELS,
     TOPICS,
     UNITS,
+    VALUE_KINDS,
+    kind_of_unit,
 )
 
 ASCII_ID = r"^[a-z][a-z0-9_]*$"
@@ -48,7 +50,8 @@ Aspect = Literal[tuple(ASPECTS)]  # type: ignore[valid-type]
 Group = Literal[tuple(GROUPS)]  # type: ignore[valid-type]
 Level = Literal[REGION_LEVELS]  # type: ignore[valid-type]
 DocumentKind = Literal[tuple(DOCUMENT_KINDS)]  # type: ignore[valid-type]
-ParameterKind = Literal[tuple(PARAMETER_KINDS)]  # type: ignore[valid-type]
+ValueKind = Literal[tuple(VALUE_KINDS)]  # type: ignore[valid-type]
+Fallback = Literal[tuple(FALLBACKS)]  # type: ignore[valid-type]
 DateBasis = Literal[tuple(DATE_BASES)]  # type: ignore[valid-type]
 Qualifier = Literal[tuple(QUALIFIERS)]  # type: ignore[valid-type]
 Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
@@ -146,6 +149,9 @@ class DatedValue(Strict):
     date_basis: DateBasis = "stated"
     date_note: Text | None = None
     until: IsoDate | None = None
+    # A figure the document leaves open but limits: it is at most the value of this parameter
+    # (same region and date), e.g. 代缴 of "部分或全部最低标准养老保险费" is at most the lowest grade.
+    at_most: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
     qualifier: Qualifier | None = None
     note: Text | None = None
 
@@ -162,6 +168,8 @@ class DatedValue(Strict):
             raise ValueError("not_stated needs a note saying what the document leaves open")
         if self.date_basis != "stated" and not self.date_note:
             raise ValueError(f"date_basis {self.date_basis} needs a date_note explaining the date")
+        if self.at_most is not None and not self.not_stated:
+            raise ValueError("at_most limits a figure the document leaves open: use it with not_stated: true")
         return self
 
     @property
@@ -170,23 +178,27 @@ class DatedValue(Strict):
 
 
 class Parameter(Strict):
-    label: Text
-    unit: Unit
-    aspect: Aspect
-    kind: ParameterKind = "rule"
-    counter: Text | None = None
+    """A parameter as a region file states it: values and references. Its label, unit and kind
+    are the catalog's (policy_data/catalog.yaml); a unit or kind written here must agree with it."""
+
+    unit: Unit | None = None
+    kind: ValueKind | None = None
     applies_to: list[Group] | None = None
+    # Conditions that must all hold besides one of `applies_to` (e.g. rural_resident: 农村 only).
+    requires: list[Group] = []
     area: Text | None = None
     refines: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
     description: Text | None = None
     values: dict[IsoDate, DatedValue] = Field(min_length=1)
 
-    @field_validator("label")
+    @model_validator(mode="before")
     @classmethod
-    def _no_numbers_in_label(cls, label: str) -> str:
-        if re.search(r"\d", label):
-            raise ValueError("label must not contain figures (they belong in values)")
-        return label
+    def _catalog_fields_elsewhere(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name in CATALOG_ONLY_FIELDS:
+                if name in data:
+                    raise ValueError(f"'{name}' belongs in policy_data/catalog.yaml, not in a region file")
+        return data
 
     @field_validator("values")
     @classmethod
@@ -205,30 +217,74 @@ class Parameter(Strict):
                 raise ValueError(f"value from {start} ends before it starts (until {entry.until})")
         return values
 
+
+CATALOG_ONLY_FIELDS = ("label", "aspect", "counter", "statistic", "fallback", "field", "hint")
+
+
+class CatalogEntry(Strict):
+    """One parameter of policy_data/catalog.yaml: what it is called, measured in, and what a
+    region's silence means."""
+
+    label: Text
+    unit: Unit
+    kind: ValueKind
+    aspect: Aspect
+    counter: Text | None = None
+    statistic: StrictBool = False
+    fallback: Fallback
+    field: Annotated[StrictStr, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$")] | None = None
+    hint: Text | None = None
+    description: Text | None = None
+
+    @field_validator("label")
+    @classmethod
+    def _no_numbers_in_label(cls, label: str) -> str:
+        if re.search(r"\d", label):
+            raise ValueError("label must not contain figures (they belong in values)")
+        return label
+
     @model_validator(mode="after")
-    def _values_fit_unit(self) -> Parameter:
-        for start, entry in self.values.items():
-            if not entry.is_stated:
-                continue
-            value = entry.value
-            if self.unit in NUMERIC_UNITS:
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise ValueError(f"value on {start} must be a number for unit {self.unit}")
-                if value < 0:
-                    raise ValueError(f"value on {start} must not be negative")
-                if self.unit == "percent" and not 0 <= value <= 100:
-                    raise ValueError(f"value on {start} is {value}%: a ratio must lie within 0-100 %")
-            elif self.unit == "boolean" and not isinstance(value, bool):
-                raise ValueError(f"value on {start} must be true or false for unit boolean")
-            elif self.unit == "date":
-                if not isinstance(value, str):
-                    raise ValueError(f"value on {start} must be a YYYY-MM-DD date")
-                check_iso_date(value)
-            elif self.unit == "text" and not isinstance(value, str):
-                raise ValueError(f"value on {start} must be text for unit text")
+    def _consistent(self) -> CatalogEntry:
+        if self.kind not in {"scale", "breakdown"} and self.kind != kind_of_unit(self.unit):
+            raise ValueError(f"kind {self.kind} does not fit unit {self.unit} (expected {kind_of_unit(self.unit)})")
         if self.unit == "items" and not self.counter:
             raise ValueError("unit items needs a counter (张, 家, 个, 笔 ...)")
+        if self.statistic and self.fallback != "none":
+            raise ValueError("a statistic describes one place: its fallback must be none")
         return self
+
+
+class Catalog(Strict):
+    parameters: dict[Annotated[StrictStr, Field(pattern=PARAMETER_ID)], CatalogEntry] = Field(min_length=1)
+
+
+def value_problems(values: dict[str, DatedValue], unit: str) -> list[tuple[str, str]]:
+    """(date, reason) for every stated value that does not fit the catalog unit."""
+    problems = []
+    for start, entry in values.items():
+        if not entry.is_stated:
+            continue
+        value = entry.value
+        if unit in NUMERIC_UNITS:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                problems.append((start, f"value on {start} must be a number for unit {unit}"))
+            elif value < 0:
+                problems.append((start, f"value on {start} must not be negative"))
+            elif unit == "percent" and not 0 <= value <= 100:
+                problems.append((start, f"value on {start} is {value}%: a ratio must lie within 0-100 %"))
+        elif unit == "boolean" and not isinstance(value, bool):
+            problems.append((start, f"value on {start} must be true or false for unit boolean"))
+        elif unit == "date":
+            if not isinstance(value, str):
+                problems.append((start, f"value on {start} must be a YYYY-MM-DD date"))
+            else:
+                try:
+                    check_iso_date(value)
+                except ValueError as error:
+                    problems.append((start, str(error)))
+        elif unit == "text" and not isinstance(value, str):
+            problems.append((start, f"value on {start} must be text for unit text"))
+    return problems
 
 
 class PolicyItem(Strict):

@@ -35,6 +35,7 @@ import yaml
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from calculator.data import inheritance_source
 from calculator.vocabulary import (
     ASPECTS,
     DATE_BASES,
@@ -232,7 +233,7 @@ def entries_of(parameter: dict[str, Any]) -> list[Entry]:
                 note=value.get("note"),
                 date_basis=value.get("date_basis", "stated"),
                 date_note=value.get("date_note"),
-                statistic=parameter.get("kind") == "statistic",
+                statistic=bool(parameter.get("statistic")),
                 citation=Citation.of(value["reference"]),
             )
         )
@@ -273,7 +274,7 @@ class Footnotes:
 @dataclass
 class Cell:
     region: str
-    origin: str  # "own", "inherited" (an ancestor's value) or "silent"
+    origin: str  # "own", "inherited" (an ancestor's value), "floor" (an ancestor's value as a minimum) or "silent"
     inherited_from: str | None
     entries: list[tuple[Entry, int]]
     area: str | None
@@ -381,16 +382,18 @@ class SiteData:
         refined_by = self._refinements.get(region_id, {}).get(parameter_id, [])
         if own is not None:
             return self._filled_cell(region_id, own, "own", None, refined_by, footnotes)
-        statistic = self.first_definition(parameter_id).get("kind") == "statistic"
-        # A national count is not a local one: statistics are never inherited. Nor is a rule the
-        # ancestor's file records for one named area only (an example from Jilin is no rule for Beijing).
-        if not statistic:
-            for ancestor in self.regions[region_id]["ancestors"]:
-                inherited = self.parameters[ancestor].get(parameter_id)
-                if inherited is not None:
-                    if inherited.get("area"):
-                        break
-                    return self._filled_cell(region_id, inherited, "inherited", ancestor, refined_by, footnotes)
+        statistic = bool(self.first_definition(parameter_id).get("statistic"))
+        # The catalog's fallback decides, by the same rule the calculator follows: statistics and
+        # figures recorded for one named area are never inherited (fallback none); a national minimum
+        # is shown as one (floor).
+        fallback = self.compiled["catalog"][parameter_id]["fallback"]
+        chain = (region_id, *self.regions[region_id]["ancestors"])
+        source = inheritance_source(chain, lambda region: parameter_id in self.parameters[region], fallback)
+        if source is not None:
+            origin = "floor" if fallback == "floor" else "inherited"
+            return self._filled_cell(
+                region_id, self.parameters[source][parameter_id], origin, source, refined_by, footnotes
+            )
         return Cell(region_id, "silent", None, [], None, None, refined_by, statistic)
 
     def _filled_cell(
@@ -403,7 +406,7 @@ class SiteData:
         footnotes: Footnotes,
     ) -> Cell:
         entries = entries_of(parameter)
-        if origin == "inherited":
+        if origin in {"inherited", "floor"}:
             # The ancestor's own column shows its whole history; here only what applies now.
             entries = entries[-1:]
         numbered = [(entry, footnotes.number(entry.citation, region_id)) for entry in entries]
@@ -415,7 +418,7 @@ class SiteData:
             area=parameter.get("area"),
             refines=parameter.get("refines"),
             refined_by=refined_by,
-            statistic=parameter.get("kind") == "statistic",
+            statistic=bool(parameter.get("statistic")),
         )
 
     def topic_tables(self, topic: str, inline: list[str] | None = None) -> list[Table]:
@@ -450,7 +453,7 @@ class SiteData:
                         description=first.get("description"),
                         unit=first["unit"],
                         aspect=aspect,
-                        statistic=first.get("kind") == "statistic",
+                        statistic=bool(first.get("statistic")),
                         cells=[cells[pid][region_id] for region_id in self.regions],
                     )
                 )
@@ -617,7 +620,7 @@ def csv_rows(data: SiteData) -> list[list[str]]:
                         entry.start,
                         entry.until or "",
                         VALUE_STATUSES[entry.status],
-                        PARAMETER_KINDS[parameter.get("kind", "rule")],
+                        PARAMETER_KINDS["statistic" if parameter.get("statistic") else "rule"],
                         document["title"],
                         document.get("number") or "",
                         entry.citation.section,

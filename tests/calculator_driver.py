@@ -55,17 +55,28 @@ def cell_problems(case: GoldenCase, text: str) -> list[str]:
         if "不符合条件" not in text:
             problems.append("not marked 不符合条件")
         return problems
+    if expect.get("display") and expect["display"] not in text:
+        problems.append(f"{expect['display']} not shown")
+    bounds = expect.get("bounds") or {}
+    if bounds.get("low") is not None and (Decimal(str(bounds["low"])) not in seen or "至少" not in text):
+        problems.append(f"lower bound 至少 {bounds['low']} not shown")
+    if bounds.get("high") is not None and (Decimal(str(bounds["high"])) not in seen or "最多" not in text):
+        problems.append(f"upper bound 最多 {bounds['high']} not shown")
     if case.benefit == "medical":
         out_of_pocket = expect.get("out_of_pocket")
-        if out_of_pocket is None and "out_of_pocket" in expect:
-            if "原文未规定" not in text:
-                problems.append("missing figure not marked 原文未规定")
+        limit = (expect.get("out_of_pocket_bounds") or {}).get("high")
+        if expect.get("answer") == "unknown" or (out_of_pocket is None and "out_of_pocket" in expect and not bounds):
+            if "无法计算" not in text:
+                problems.append("unknown figure not marked 无法计算")
         elif out_of_pocket is not None and f"个人自付 {money_text(out_of_pocket)}" not in text:
             problems.append(f"个人自付 {money_text(out_of_pocket)} not shown")
+        if limit is not None and f"个人自付最多 {money_text(limit)}" not in text:
+            problems.append(f"个人自付最多 {money_text(limit)} not shown")
         return problems
     amount = expect.get("amount", "<absent>")
-    if amount is None and expect.get("missing") and "原文未规定" not in text:
-        problems.append("missing figure not marked 原文未规定")
+    if amount is None and not bounds and (expect.get("missing") or expect.get("answer") == "unknown"):
+        if "无法计算" not in text:
+            problems.append("unknown figure not marked 无法计算")
     elif isinstance(amount, (int, float)) and Decimal(str(amount)) not in seen:
         problems.append(f"amount {amount} not shown")
     if expect.get("days") and f"产假 {expect['days']} 天" not in text:

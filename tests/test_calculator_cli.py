@@ -50,9 +50,40 @@ def test_estimate_reads_stdin_and_answers_for_every_region(compiled: dict[str, A
     for region_results in results.values():
         assert set(region_results) == {"maternity"}
         maternity = region_results["maternity"]
-        assert isinstance(maternity["amount"], (int, float)) and not isinstance(maternity["amount"], bool)
+        # An exact amount, or (where the region is silent on leave days) a national minimum as a bound.
+        if maternity["answer"] == "exact":
+            assert isinstance(maternity["amount"], (int, float)) and not isinstance(maternity["amount"], bool)
+        else:
+            assert maternity["answer"] == "bounded" and maternity["bounds"]["low"] > 0
         assert isinstance(maternity["days"], int)
         assert maternity["steps"] and maternity["sources"]
+
+
+def test_every_benefit_result_carries_bounds_age_and_staleness(compiled: dict[str, Any]) -> None:
+    """The CLI contract: `bounds`, `as_of` and `stale` in every benefit result."""
+    household = {
+        "on": "2026-03-01",
+        "status": ["dibao"],
+        "pension.annual_contribution": 100,
+        "pension.years": 15,
+        "medical.total_cost": 50000,
+        "maternity.avg_monthly_wage": 5000,
+        "work_injury.grade": 7,
+        "work_injury.monthly_wage": 4000,
+        "unemployment.insured_years": 3,
+    }
+    completed = run_cli("estimate", stdin=json.dumps(household))
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads(completed.stdout)["results"]
+    for region, benefits in results.items():
+        expected = {"pension_subsidy", "pension_monthly", "medical", "maternity", "work_injury", "unemployment"}
+        assert set(benefits) == expected
+        for benefit, result in benefits.items():
+            assert {"bounds", "as_of", "stale", "answer", "display"} <= set(result), (region, benefit)
+            assert result["display"], (region, benefit)
+            # A 2026 calculation with 2017–2018 figures warns in every result that used any figure.
+            if result["as_of"] is not None:
+                assert result["stale"] is True and result["stale_message"], (region, benefit)
 
 
 def test_estimate_limits_to_the_regions_asked_for(compiled: dict[str, Any], tmp_path: Path) -> None:

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from golden import ensure_packaged_data
 
 from calculator.data import PolicyDataInvalid, PolicyTable, load_bundled, lookup
-from calculator.parameters import PARAMETER_LABELS
+from calculator.parameters import CALCULATOR_PARAMETERS
 
 # A tiny synthetic data set (not policy figures): national → province → county.
 
 
 def _value(
-    start: str, value: object = None, *, status: str = "stated", until: str | None = None, document: str = "doc_2010"
+    start: str,
+    value: object = None,
+    *,
+    status: str = "stated",
+    until: str | None = None,
+    document: str = "doc_2010",
+    qualifier: str | None = None,
+    at_most: str | None = None,
 ) -> dict[str, Any]:
     return {
         "from": start,
         "until": until,
         "status": status,
         "value": value,
-        "qualifier": None,
+        "qualifier": qualifier,
+        "at_most": at_most,
         "reference": {"document": document, "section": "一", "evidence": None},
     }
 
@@ -31,8 +40,23 @@ def _parameter(*values: dict[str, Any], applies_to: tuple[str, ...] = ("everyone
     return {"label": "测试参数", "unit": "cny", "applies_to": list(applies_to), "refines": None, "values": list(values)}
 
 
+def _entry(fallback: str) -> dict[str, Any]:
+    return {"label": "测试参数", "unit": "cny", "kind": "amount", "aspect": "benefit", "fallback": fallback}
+
+
 SYNTHETIC: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
+    "catalog": {
+        **{
+            pid: _entry("inherit")
+            for pid in ("x.inherited", "x.overridden", "x.silent_below", "x.later_locally", "x.lapsing", "x.repealed")
+        },
+        "x.floor": _entry("floor"),
+        "x.local_only": _entry("none"),
+        "x.limited": _entry("inherit"),
+        "x.grade": _entry("inherit"),
+        "x.written_minimum": _entry("inherit"),
+    },
     "regions": {
         "national": {"name": "全国", "level": "国家", "order": 0, "ancestors": []},
         "province": {"name": "某省", "level": "省", "order": 1, "ancestors": ["national"]},
@@ -49,6 +73,11 @@ SYNTHETIC: dict[str, Any] = {
             "x.overridden": _parameter(_value("2010-01-01", 10)),
             "x.silent_below": _parameter(_value("2010-01-01", 5)),
             "x.later_locally": _parameter(_value("2010-01-01", status="not_stated")),
+            "x.floor": _parameter(_value("2010-01-01", 88)),
+            "x.local_only": _parameter(_value("2010-01-01", 500)),
+            "x.limited": _parameter(_value("2010-01-01", status="not_stated", at_most="x.grade")),
+            "x.grade": _parameter(_value("2010-01-01", 100)),
+            "x.written_minimum": _parameter(_value("2010-01-01", 30, qualifier="at_least")),
         },
         "province": {
             "x.overridden": _parameter(_value("2015-01-01", 20, document="doc_2015")),
@@ -59,7 +88,10 @@ SYNTHETIC: dict[str, Any] = {
                 _value("2016-01-01", status="repealed", document="doc_2015"),
             ),
         },
-        "county": {"x.later_locally": _parameter(_value("2018-01-01", 9, document="doc_2018"))},
+        "county": {
+            "x.later_locally": _parameter(_value("2018-01-01", 9, document="doc_2018")),
+            "x.floor": _parameter(_value("2018-01-01", status="not_stated", document="doc_2018")),
+        },
     },
 }
 
@@ -87,9 +119,36 @@ def test_nearest_region_overrides_from_its_start_date(table: PolicyTable) -> Non
     assert (earlier.region, earlier.entry.value if earlier.entry else None) == ("national", 10)
 
 
-def test_explicit_not_stated_stops_the_walk(table: PolicyTable) -> None:
+def test_not_stated_with_inherit_fallback_takes_the_next_ancestor(table: PolicyTable) -> None:
     found = lookup(table, "county", "x.silent_below", date(2016, 1, 1))
-    assert (found.status, found.region, found.stated) == ("not_stated", "province", False)
+    assert (found.status, found.region, found.bound) == ("stated", "national", "exact")
+    assert found.entry is not None and found.entry.value == 5
+
+
+def test_floor_fallback_makes_the_ancestor_figure_a_minimum(table: PolicyTable) -> None:
+    silent = lookup(table, "province", "x.floor", date(2016, 1, 1))
+    not_stated = lookup(table, "county", "x.floor", date(2018, 6, 1))
+    own = lookup(table, "national", "x.floor", date(2018, 6, 1))
+    assert (silent.status, silent.region, silent.bound) == ("stated", "national", "at_least")
+    assert (not_stated.status, not_stated.bound) == ("stated", "at_least")
+    assert not_stated.silent_entry is not None and not_stated.silent_entry.status == "not_stated"
+    assert (own.region, own.bound) == ("national", "exact")
+
+
+def test_none_fallback_leaves_a_silent_region_unknown(table: PolicyTable) -> None:
+    found = lookup(table, "county", "x.local_only", date(2018, 6, 1))
+    assert (found.status, found.searched) == ("absent", ("county",))
+    assert lookup(table, "national", "x.local_only", date(2018, 6, 1)).exact
+
+
+def test_at_most_limits_a_figure_the_document_leaves_open(table: PolicyTable) -> None:
+    found = lookup(table, "county", "x.limited", date(2018, 6, 1))
+    assert (found.status, found.bound) == ("stated", "at_most")
+    assert found.limit is not None and found.limit.entry is not None and found.limit.entry.value == 100
+
+
+def test_a_figure_written_as_a_minimum_is_a_lower_bound_even_at_home(table: PolicyTable) -> None:
+    assert lookup(table, "national", "x.written_minimum", date(2018, 6, 1)).bound == "at_least"
 
 
 def test_lapsed_regional_figure_is_reported_as_expired(table: PolicyTable) -> None:
@@ -132,37 +191,29 @@ def test_bundled_data_loads_through_importlib_resources() -> None:
     assert all(region.ancestors[-1:] == ("national",) for rid, region in bundled.regions.items() if rid != "national")
 
 
-# Units the calculator's arithmetic assumes for the ids it reads (ratios in percent, money in yuan …).
-def expected_units(parameter_id: str) -> set[str]:
-    last = parameter_id.rsplit(".", 1)[-1]
-    if parameter_id.startswith("work_injury.wage_"):
-        return {"percent_of"}
-    if "ratio" in parameter_id or last.endswith("_share"):
-        return {"percent"}
-    if "months" in parameter_id:
-        return {"months"}
-    if parameter_id.startswith("maternity.leave_days"):
-        return {"days"}
-    if last in {"no_cap", "no_double_payment"}:
-        return {"boolean"}
-    if last in {"payer"}:
-        return {"text"}
-    if "years" in last or last == "pension_age":
-        return {"years"}
-    if last in {"account_divisor", "allowance_days_per_month"}:
-        return {"number"}
-    if parameter_id in {"pension.resident.basic_pension", "unemployment.benefit_monthly"}:
-        return {"cny_per_month"}
-    if parameter_id.startswith("pension.resident."):
-        return {"cny_per_year"}
-    return {"cny"}
+# Units the rules compute with: money in yuan, ratios in percent, periods in their own units.
+COMPUTABLE_UNITS = {"cny", "cny_per_month", "cny_per_year", "percent", "percent_of", "months", "days", "years"}
+COMPUTABLE_UNITS |= {"number", "boolean", "text"}
 
 
-def test_data_uses_the_units_the_calculator_computes_with(compiled_data: dict[str, Any]) -> None:
-    wrong = [
-        (region, pid, parameter["unit"])
-        for region, parameters in compiled_data["parameters"].items()
-        for pid, parameter in parameters.items()
-        if pid in PARAMETER_LABELS and parameter["unit"] not in expected_units(pid)
+def test_every_parameter_the_calculator_reads_is_in_the_catalog(compiled_data: dict[str, Any]) -> None:
+    missing = sorted(CALCULATOR_PARAMETERS - set(compiled_data["catalog"]))
+    assert not missing, f"read by the calculator but not in policy_data/catalog.yaml: {missing}"
+    odd = {pid: compiled_data["catalog"][pid]["unit"] for pid in CALCULATOR_PARAMETERS}
+    assert {pid: unit for pid, unit in odd.items() if unit not in COMPUTABLE_UNITS} == {}
+
+
+def test_catalog_labels_have_no_second_copy_in_code_or_templates(compiled_data: dict[str, Any]) -> None:
+    """The catalog is the one place for a parameter's name: no label copied into code, scripts or pages."""
+    root = Path(__file__).resolve().parent.parent
+    sources = [
+        path
+        for folder in ("calculator", "scripts", "docs/javascripts", "overrides")
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".py", ".j2", ".js", ".html"} and "data" not in path.parts
     ]
-    assert not wrong, f"parameters in units the calculator does not expect: {wrong}"
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    labels = {entry["label"] for entry in compiled_data["catalog"].values()}
+    # A copy is the label as a whole string or element text (a longer wording that contains it is not).
+    copied = sorted(label for label in labels if any(f"{q}{label}{e}" in text for q, e in ('""', "''", "><")))
+    assert not copied, f"catalog labels copied into code: {copied}"

@@ -17,12 +17,13 @@ from calculator.fields import (
     FIELDS,
     FIELDS_BY_KEY,
     GROUP_INPUTS,
+    GROUPS_ANSWERED_ELSEWHERE,
     Household,
     field_attributes_match,
     invalid_message,
     parse_household,
 )
-from calculator.parameters import PARAMETER_LABELS
+from calculator.parameters import CALCULATOR_PARAMETERS
 from calculator.vocabulary import GROUPS
 
 ON = date(2018, 1, 15)
@@ -113,7 +114,7 @@ def test_grade_outside_one_to_ten_is_rejected(grade: object) -> None:
 
 def test_percent_fields_stay_within_zero_and_one_hundred() -> None:
     assert parse({"medical.basic_ratio": 101}) == {
-        "medical.basic_ratio": "「基本医保报销比例」须为 0 到 100 之间的数字"
+        "medical.basic_ratio": "「当地基本医保报销比例」须为 0 到 100 之间的数字"
     }
     assert parsed({"medical.basic_ratio": "85%"}).medical.basic_ratio == Decimal(85)
 
@@ -274,10 +275,28 @@ def test_status_choices_are_the_shared_group_vocabulary() -> None:
         assert GROUPS[value] == label
 
 
-def test_fields_that_supply_figures_name_parameters_the_calculator_reads() -> None:
-    for definition in FIELDS:
-        for parameter_id in definition.supplies:
-            assert parameter_id in PARAMETER_LABELS, (definition.key, parameter_id)
+def test_catalog_fields_that_supply_figures_exist_and_are_read_by_the_calculator(table: PolicyTable) -> None:
+    for parameter_id, info in table.catalog.items():
+        if info.field is not None:
+            assert info.field in FIELDS_BY_KEY, (parameter_id, info.field)
+            assert parameter_id in CALCULATOR_PARAMETERS, (parameter_id, info.field)
+
+
+def test_every_group_a_calculator_rule_names_can_be_entered(table: PolicyTable) -> None:
+    """Derived from the data: a group in the applies_to or requires of a rule the calculator reads is a
+    status choice, implied by one, or answered by another field (户籍, 医保类型, 年龄 …)."""
+    enterable = {value for value, _label in FIELDS_BY_KEY["status"].choices} | set(GROUPS_ANSWERED_ELSEWHERE)
+    named = {
+        group
+        for region in table.regions
+        for pid, parameter in table.parameters_in(region).items()
+        if pid in CALCULATOR_PARAMETERS
+        for group in (*parameter.applies_to, *parameter.requires)
+    }
+    assert named, "no groups found in the data"
+    assert sorted(named - enterable) == []
+    for group, field_key in GROUPS_ANSWERED_ELSEWHERE.items():
+        assert field_key in FIELDS_BY_KEY, (group, field_key)
 
 
 def test_every_benefit_reads_only_defined_fields() -> None:
@@ -289,7 +308,7 @@ def test_every_benefit_reads_only_defined_fields() -> None:
 def test_field_definitions_are_json_with_the_derived_default_date(table: PolicyTable) -> None:
     payload = json.loads(json.dumps(field_definitions(table), ensure_ascii=False))
     on_field = next(item for item in payload["fields"] if item["key"] == "on")
-    latest = table.latest_start(PARAMETER_LABELS)
+    latest = table.latest_start(CALCULATOR_PARAMETERS)
     assert latest is not None and on_field["default"] == latest.isoformat()
     assert payload["groups"][0]["id"] == "household"
     assert {benefit["id"] for benefit in payload["benefits"]} == {b.id for b in BENEFITS}

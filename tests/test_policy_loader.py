@@ -42,9 +42,6 @@ policies:
       applies_to: [urban_rural_resident]
       parameters:
         pension.resident.basic_pension:
-          label: 基础养老金
-          unit: cny_per_month
-          aspect: benefit
           values:
             "2014-07-01":
               value: 70
@@ -75,9 +72,6 @@ policies:
       applies_to: [dibao]
       parameters:
         pension.resident.paid_contribution.poor:
-          label: 政府代缴的养老保险费
-          unit: cny_per_year
-          aspect: contribution
           values:
             "2018-01-01":
               value: 50
@@ -92,9 +86,6 @@ policies:
       applies_to: [registered_poor]
       parameters:
         medical.critical_illness.poor.threshold:
-          label: 大病保险起付线
-          unit: cny
-          aspect: threshold
           values:
             "2017-12-07":
               value: 3000
@@ -106,6 +97,28 @@ policies:
 
 
 SHAANXI = SHAANXI.replace("{FIXTURE_TEXT_NAME}", FIXTURE_TEXT_NAME).replace("{FIXTURE_SHA256}", FIXTURE_SHA256)
+
+CATALOG = """\
+parameters:
+  pension.resident.basic_pension:
+    label: 基础养老金
+    unit: cny_per_month
+    kind: amount
+    aspect: benefit
+    fallback: floor
+  pension.resident.paid_contribution.poor:
+    label: 政府代缴的养老保险费
+    unit: cny_per_year
+    kind: amount
+    aspect: contribution
+    fallback: inherit
+  medical.critical_illness.poor.threshold:
+    label: 大病保险起付线
+    unit: cny
+    kind: amount
+    aspect: threshold
+    fallback: none
+"""
 
 PAID_REFERENCE = (
     "              reference: {document: shaanxi_2017_60, section: 二、(一), evidence: 由政府每年为其缴纳50元保费}\n"
@@ -121,15 +134,18 @@ def seeds_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def write_data(folder: Path, shaanxi: str = SHAANXI, national: str = NATIONAL) -> Path:
+def write_data(folder: Path, shaanxi: str = SHAANXI, national: str = NATIONAL, catalog: str = CATALOG) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "national.yaml").write_text(national, encoding="utf-8")
     (folder / "shaanxi.yaml").write_text(shaanxi, encoding="utf-8")
+    (folder / "catalog.yaml").write_text(catalog, encoding="utf-8")
     return folder
 
 
-def problems_for(tmp_path: Path, seeds_dir: Path, shaanxi: str = SHAANXI, national: str = NATIONAL) -> list[str]:
-    folder = write_data(tmp_path / "policy_data", shaanxi, national)
+def problems_for(
+    tmp_path: Path, seeds_dir: Path, shaanxi: str = SHAANXI, national: str = NATIONAL, catalog: str = CATALOG
+) -> list[str]:
+    folder = write_data(tmp_path / "policy_data", shaanxi, national, catalog)
     with pytest.raises(PolicyDataError) as caught:
         load_policy_data(folder, seeds_dir)
     return [str(problem) for problem in caught.value.problems]
@@ -151,6 +167,7 @@ def test_minimal_valid_files_load_and_compile(tmp_path: Path, seeds_dir: Path) -
         "status": "stated",
         "value": 50,
         "qualifier": None,
+        "at_most": None,
         "date_basis": "stated",
         "date_note": None,
         "note": None,
@@ -171,16 +188,52 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path: Path, seeds_dir: Path) 
 
 
 def test_duplicate_yaml_key_is_an_error_not_a_silent_overwrite(tmp_path: Path, seeds_dir: Path) -> None:
-    doubled = SHAANXI.replace("          unit: cny_per_year\n", "          unit: cny_per_year\n          unit: cny\n")
+    doubled = SHAANXI.replace("              value: 50\n", "              value: 50\n              value: 60\n")
     [problem] = problems_for(tmp_path, seeds_dir, doubled)
-    assert f"shaanxi.yaml:{line_of(doubled, 'unit: cny') + 1} unit: duplicate key" in problem
+    assert f"shaanxi.yaml:{line_of(doubled, 'value: 60')} value: duplicate key" in problem
 
 
-def test_missing_unit_is_reported_at_the_parameter(tmp_path: Path, seeds_dir: Path) -> None:
-    no_unit = SHAANXI.replace("          unit: cny\n", "")
-    [problem] = problems_for(tmp_path, seeds_dir, no_unit)
+def test_missing_unit_in_the_catalog_is_reported_at_its_entry(tmp_path: Path, seeds_dir: Path) -> None:
+    no_unit = CATALOG.replace("    unit: cny\n", "")
+    [problem] = problems_for(tmp_path, seeds_dir, catalog=no_unit)
     line = line_of(no_unit, "medical.critical_illness.poor.threshold:")
-    assert problem.endswith(f"shaanxi.yaml:{line} medical.critical_illness.poor.threshold: unit missing")
+    assert problem.endswith(f"catalog.yaml:{line} medical.critical_illness.poor.threshold: unit missing")
+
+
+def test_parameter_missing_from_the_catalog_is_reported_in_the_region_file(tmp_path: Path, seeds_dir: Path) -> None:
+    catalog = CATALOG.split("  medical.critical_illness.poor.threshold:")[0]
+    [problem] = problems_for(tmp_path, seeds_dir, catalog=catalog)
+    line = line_of(SHAANXI, "medical.critical_illness.poor.threshold:")
+    reason = "not in the parameter catalog (add it to catalog.yaml)"
+    assert problem.endswith(f"shaanxi.yaml:{line} medical.critical_illness.poor.threshold: {reason}")
+
+
+def test_region_unit_that_disagrees_with_the_catalog_is_rejected(tmp_path: Path, seeds_dir: Path) -> None:
+    text = SHAANXI.replace(
+        "        medical.critical_illness.poor.threshold:\n",
+        "        medical.critical_illness.poor.threshold:\n          unit: percent\n",
+    )
+    [problem] = problems_for(tmp_path, seeds_dir, text)
+    assert "unit 'percent' disagrees with the catalog ('cny' in catalog.yaml)" in problem
+
+
+def test_a_label_in_a_region_file_is_refused_with_where_it_belongs(tmp_path: Path, seeds_dir: Path) -> None:
+    text = SHAANXI.replace(
+        "        medical.critical_illness.poor.threshold:\n",
+        "        medical.critical_illness.poor.threshold:\n          label: 大病保险起付线\n",
+    )
+    [problem] = problems_for(tmp_path, seeds_dir, text)
+    assert "'label' belongs in policy_data/catalog.yaml, not in a region file" in problem
+
+
+def test_at_most_must_name_a_catalog_parameter_of_the_same_unit(tmp_path: Path, seeds_dir: Path) -> None:
+    text = SHAANXI.replace(
+        "              value: 3000\n",
+        "              not_stated: true\n              note: 原文未写。\n"
+        "              at_most: pension.resident.basic_pension\n",
+    )
+    [problem] = problems_for(tmp_path, seeds_dir, text)
+    assert "at_most names 'pension.resident.basic_pension' in cny_per_month, not cny" in problem
 
 
 def test_missing_reference_is_reported(tmp_path: Path, seeds_dir: Path) -> None:
@@ -213,8 +266,8 @@ def test_unknown_parent_region_is_reported(tmp_path: Path, seeds_dir: Path) -> N
 
 
 def test_ratio_outside_zero_to_hundred_percent_is_rejected(tmp_path: Path, seeds_dir: Path) -> None:
-    text = SHAANXI.replace("          unit: cny\n", "          unit: percent\n")
-    [problem] = problems_for(tmp_path, seeds_dir, text)
+    catalog = CATALOG.replace("    unit: cny\n    kind: amount\n", "    unit: percent\n    kind: ratio\n")
+    [problem] = problems_for(tmp_path, seeds_dir, catalog=catalog)
     assert "medical.critical_illness.poor.threshold: value on 2017-12-07 is 3000%" in problem
     assert "0-100 %" in problem
 
@@ -255,9 +308,6 @@ def test_duplicate_parameter_ids_across_items_are_rejected(tmp_path: Path, seeds
       applies_to: [registered_poor]
       parameters:
         medical.critical_illness.poor.threshold:
-          label: 大病保险起付线
-          unit: cny
-          aspect: threshold
           values:
             "2017-12-07":
               value: 3000
@@ -294,8 +344,8 @@ def test_region_id_must_equal_file_name(tmp_path: Path, seeds_dir: Path) -> None
 
 
 def test_figures_in_labels_are_rejected(tmp_path: Path, seeds_dir: Path) -> None:
-    text = SHAANXI.replace("label: 政府代缴的养老保险费", "label: 政府代缴的50元养老保险费")
-    [problem] = problems_for(tmp_path, seeds_dir, text)
+    catalog = CATALOG.replace("label: 政府代缴的养老保险费", "label: 政府代缴的50元养老保险费")
+    [problem] = problems_for(tmp_path, seeds_dir, catalog=catalog)
     assert "label must not contain figures" in problem
 
 
@@ -306,13 +356,13 @@ def test_not_stated_needs_a_note_and_no_value(tmp_path: Path, seeds_dir: Path) -
 
 
 def test_every_problem_is_listed_not_just_the_first(tmp_path: Path, seeds_dir: Path) -> None:
-    text = SHAANXI.replace("          unit: cny\n", "").replace("          aspect: contribution\n", "")
+    text = SHAANXI.replace("value: 3000", "value: 300").replace("parent: national", "parent: nation")
     problems = problems_for(tmp_path, seeds_dir, text)
     assert len(problems) == 2
 
 
 def test_build_stops_with_one_line_per_problem_and_no_traceback(tmp_path: Path, seeds_dir: Path) -> None:
-    folder = write_data(tmp_path / "policy_data", SHAANXI.replace("          unit: cny\n", ""))
+    folder = write_data(tmp_path / "policy_data", catalog=CATALOG.replace("    unit: cny\n", ""))
     result = subprocess.run(
         [sys.executable, "-m", "scripts.policy_loader", "--data", str(folder), "--seeds", str(seeds_dir)],
         cwd=ROOT,
@@ -324,18 +374,6 @@ def test_build_stops_with_one_line_per_problem_and_no_traceback(tmp_path: Path, 
     assert "Traceback" not in result.stderr
     assert "medical.critical_illness.poor.threshold: unit missing" in result.stderr
     assert "1 problem(s) found; nothing was written." in result.stderr
-
-
-def test_same_parameter_id_must_carry_the_same_label_in_every_region(tmp_path: Path, seeds_dir: Path) -> None:
-    shaanxi = SHAANXI.replace("pension.resident.paid_contribution.poor:", "pension.resident.basic_pension:").replace(
-        "label: 政府代缴的养老保险费\n          unit: cny_per_year\n          aspect: contribution",
-        "label: 陕西基础养老金\n          unit: cny_per_month\n          aspect: benefit",
-    )
-    problems = problems_for(tmp_path, seeds_dir, shaanxi)
-    assert any(
-        "pension.resident.basic_pension: label '陕西基础养老金' differs from '基础养老金' used for the same id" in p
-        for p in problems
-    )
 
 
 def test_folded_lines_leave_no_spaces_between_chinese_characters(tmp_path: Path, seeds_dir: Path) -> None:

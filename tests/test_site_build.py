@@ -241,7 +241,7 @@ def test_regions_without_a_value_of_their_own_show_the_national_one_marked_as_su
     national = compiled_data["parameters"]["national"]
     inherited = 0
     for parameter_id, parameter in national.items():
-        if parameter["kind"] == "statistic" or parameter["area"]:
+        if compiled_data["catalog"][parameter_id]["fallback"] != "inherit":
             continue
         for region_id, parameters in compiled_data["parameters"].items():
             if region_id == "national" or parameter_id in parameters:
@@ -272,7 +272,7 @@ def test_national_figures_for_one_named_area_are_not_passed_down(
 def test_statistics_are_not_inherited_and_are_marked_apart_from_rules(
     built_site: Path, compiled_data: dict[str, Any]
 ) -> None:
-    statistics = [(r, pid, p) for r, pid, p in own_parameters(compiled_data) if p["kind"] == "statistic"]
+    statistics = [(r, pid, p) for r, pid, p in own_parameters(compiled_data) if p["statistic"]]
     assert statistics
     for region_id, parameter_id, parameter in statistics:
         row = matrix_row(built_site, parameter["topic"], parameter_id)
@@ -339,10 +339,28 @@ def test_every_cell_cites_a_footnote_naming_the_document_and_section(
 # --- cells checked against figures written out by hand -------------------------------------------
 
 
-def test_delingha_basic_pension_history_150_then_250(built_site: Path) -> None:
+def test_delingha_basic_pension_history_150_then_unknown_adjustments_then_250(built_site: Path) -> None:
     cell = matrix_cell(built_site, "pension", "pension.resident.basic_pension", "delingha")
     values = [entry.find("span", class_=with_class("value")).squeezed() for entry in cell.find_all("li")]  # type: ignore[union-attr]
-    assert values[-2:] == ["150元/月", "250元/月"]
+    assert values[-3:] == ["150元/月", NOT_STATED, "250元/月"]
+
+
+def test_regions_silent_on_a_national_minimum_show_it_as_a_floor(
+    built_site: Path, compiled_data: dict[str, Any]
+) -> None:
+    """Catalog fallback floor: a silent region's cell says 不低于全国标准 with the national figure."""
+    floors = 0
+    for parameter_id, parameter in compiled_data["parameters"]["national"].items():
+        if compiled_data["catalog"][parameter_id]["fallback"] != "floor":
+            continue
+        for region_id, parameters in compiled_data["parameters"].items():
+            if region_id == "national" or parameter_id in parameters:
+                continue
+            cell = matrix_cell(built_site, parameter["topic"], parameter_id, region_id)
+            assert cell.has_class("cell-floor"), (region_id, parameter_id)
+            assert "不低于全国标准" in cell.text()
+            floors += 1
+    assert floors > 0
 
 
 def test_beijing_critical_illness_first_tier_pays_60_percent(built_site: Path) -> None:

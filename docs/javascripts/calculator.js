@@ -483,15 +483,20 @@
       return summary;
     }
     if (result.benefit === "medical") {
-      if (known(result.out_of_pocket)) {
-        summary.figure = "个人自付 " + money(result.out_of_pocket);
+      // Python says how much is reimbursed: exactly, at least (医疗救助 unknown) or not at all.
+      if (result.answer === "exact" || result.answer === "bounded") {
+        summary.figure = "报销 " + result.display;
+        if (known(result.out_of_pocket)) summary.notes.push("个人自付 " + money(result.out_of_pocket));
+        else if (result.out_of_pocket_bounds && known(result.out_of_pocket_bounds.high)) summary.notes.push("个人自付最多 " + money(result.out_of_pocket_bounds.high));
         if (known(result.reimbursement_ratio)) summary.notes.push("各项共报销约 " + numberFormat.format(result.reimbursement_ratio) + "%");
       } else {
-        summary.figure = "原文未规定";
+        summary.figure = result.display || "无法计算";
         summary.state = "missing";
-        const paid = (result.layers || []).filter((layer) => layer.id !== "out_of_pocket" && layer.status === "computed" && known(layer.amount));
+        const paid = (result.layers || []).filter((layer) => layer.id !== "out_of_pocket" && known(layer.amount));
         if (paid.length) summary.notes.push("已知：" + paid.map((layer) => layer.label + "支付 " + money(layer.amount)).join("，"));
       }
+      if (result.target) summary.notes.push(result.target.text);
+      if (result.stale) summary.notes.push("数字可能已过时");
       return summary;
     }
     if (result.display) {
@@ -506,6 +511,8 @@
       }
       if (result.eligible === null) summary.notes.push("能否领取待定（见计算步骤）");
       if (result.missing && result.missing.length) summary.notes.push("部分数字原文未规定");
+      if (result.answer === "unknown") summary.state = "missing";
+      if (result.stale) summary.notes.push("数字可能已过时");
       return summary;
     }
     if (result.benefit === "maternity" && result.days && !(result.missing && result.missing.length)) {
@@ -577,20 +584,22 @@
 
   /* The medical payment chain (基本医保 → 大病保险 → 医疗救助 → 个人自付), one bar per region on the
    * same scale (the bill is the same everywhere), with every amount also written out. */
-  const LAYER_NOTES = { missing: "原文未规定", not_applicable: "不适用" };
+  // A layer Python could not compute is unknown (never drawn as 0元); one that does not apply says so.
+  const LAYER_NOTES = { unknown: "未知", not_applicable: "不适用" };
 
   function chainRow(region, result, total) {
     const layers = result.layers || [];
     const parts = layers.map((layer) => {
-      const amount = known(layer.amount) && layer.status !== "missing" ? money(layer.amount) : LAYER_NOTES[layer.status] || "无法计算";
-      return el(
+      const amount = known(layer.amount) ? money(layer.amount) : layer.display || LAYER_NOTES[layer.status] || "未知";
+      const item = el(
         "li",
-        { className: "calc-chain-step" + (known(layer.amount) && layer.status !== "missing" ? "" : " calc-chain-unknown") },
+        { className: "calc-chain-step" + (known(layer.amount) ? "" : " calc-chain-unknown"), title: layer.reason || "" },
         el("span", { className: "calc-swatch calc-layer-" + layer.id }),
         el("span", { className: "calc-chain-label" }, layer.label),
         " ",
         el("strong", {}, amount),
       );
+      return item;
     });
     const bar = el("div", { className: "calc-chain-bar", "aria-hidden": "true" });
     const shown = layers.filter((layer) => known(layer.amount) && layer.amount > 0);
