@@ -56,6 +56,7 @@ from benchmarks.common import (
     write_result,
 )
 from benchmarks.goals import GOALS
+from scripts.policy_loader import CATALOG_FILE
 
 NATIONAL = "national"
 DEFAULT_SIZES = (50, 300, 3000)
@@ -76,9 +77,10 @@ def write_synthetic_data(source: Path, target: Path, regions: int) -> list[str]:
         raise ValueError("synthetic data needs at least 2 regions (national and one more)")
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source / f"{NATIONAL}.yaml", target / f"{NATIONAL}.yaml")
+    shutil.copyfile(source / CATALOG_FILE, target / CATALOG_FILE)  # the parameter catalog, shared by all
     templates: list[tuple[str, str, re.Pattern[str] | None]] = []
     for path in sorted(source.glob("*.yaml")):
-        if path.stem == NATIONAL:
+        if path.stem == NATIONAL or path.name == CATALOG_FILE:
             continue
         text = path.read_text(encoding="utf-8")
         document_ids = list((yaml.safe_load(text).get("documents") or {}).keys())

@@ -139,6 +139,18 @@ def _regions(table: PolicyTable, requested: object) -> list[str] | dict[str, str
     return [region for region in table.regions if region in chosen]
 
 
+def region_entry(table: PolicyTable, region_id: str) -> dict[str, Any]:
+    """A region as the page names it, with how current its data is (本地区资料截至 …)."""
+    region = table.regions[region_id]
+    as_of = region.data_as_of
+    return {
+        "id": region.id,
+        "name": region.name,
+        "data_as_of": None if as_of is None else as_of.isoformat(),
+        "data_as_of_text": region.data_as_of_text,
+    }
+
+
 def region_list(table: PolicyTable | None = None) -> list[dict[str, str]]:
     table = table or load_bundled()
     return [{"id": region.id, "name": region.name} for region in table.regions.values()]
@@ -166,7 +178,7 @@ def calculate_with(
     }
     return {
         "on": household.on.isoformat(),
-        "regions": [{"id": region, "name": table.regions[region].name} for region in region_ids],
+        "regions": [region_entry(table, region) for region in region_ids],
         "results": results,
         "warnings": list(household.warnings),
     }

@@ -139,6 +139,7 @@ class RegionInfo:
     ancestors: tuple[str, ...]
     # The date of the newest document the region's own file cites: how current its data is.
     data_as_of: date | None
+    data_as_of_text: str | None
 
 
 class PolicyTable:
@@ -158,6 +159,7 @@ class PolicyTable:
                     level=str(info["level"]),
                     ancestors=tuple(info.get("ancestors") or ()),
                     data_as_of=date.fromisoformat(info["data_as_of"]) if info.get("data_as_of") else None,
+                    data_as_of_text=info.get("data_as_of_text"),
                 )
                 for region_id, info in sorted(compiled["regions"].items(), key=lambda item: item[1]["order"])
             }

@@ -218,8 +218,11 @@ BENEFIT_LABELS: Final[dict[str, str]] = {
 
 # The example households of the web form (calculator/presets.py): button label, description.
 PRESET_TEXTS: Final[dict[str, tuple[str, str]]] = {
-    "poor_elderly": ("建档立卡贫困户老人", "62岁，建档立卡贫困人口，每年自己缴100元，已缴15年。"),
-    "dibao_inpatient": ("低保户住院", "低保对象，参加城乡居民医保，在二级医院住院花费8万元。"),
+    "poor_elderly": ("建档立卡贫困户老人", "62岁，农村户籍，建档立卡贫困人口，每年自己缴100元，已缴15年。"),
+    "dibao_inpatient": (
+        "低保户住院",
+        "农村低保对象，参加城乡居民医保，在二级医院住院。结算单上：总费用8万元，政策范围内7万元，统筹基金支付3.5万元。",
+    ),
     "migrant_injury": (
         "农民工工伤",
         "农民工，工伤鉴定为七级，本人月工资4,000元，当地职工月平均工资5,000元；单位已缴失业保险2年，合同到期未续。",

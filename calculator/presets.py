@@ -32,6 +32,7 @@ PRESETS: tuple[Preset, ...] = (
         id="poor_elderly",
         household={
             "age": 62,
+            "residence": "rural",
             "status": ["registered_poor"],
             "pension.annual_contribution": 100,
             "pension.years": 15,
@@ -41,9 +42,12 @@ PRESETS: tuple[Preset, ...] = (
         id="dibao_inpatient",
         household={
             "status": ["dibao"],
+            "residence": "rural",
             "medical.scheme": "resident",
             "medical.hospital_level": "2",
             "medical.total_cost": 80000,
+            "medical.policy_cost": 70000,
+            "medical.basic_paid": 35000,
         },
     ),
     Preset(

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from calculator.vocabulary import TOPICS
+from calculator.vocabulary import TOPICS, format_date
 from scripts.policy_schema import Catalog, CatalogEntry, Parameter, RegionFile, value_problems
 from scripts.provenance import SourceTexts, seeds_folder, value_readable_from
 
@@ -578,6 +578,7 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
             **info.model_dump(),
             "order": order,
             "data_as_of": data_as_of(region),
+            "data_as_of_text": data_as_of_text(region),
             "ancestors": policy.ancestors(region_id),
             "file": region.file,
         }
@@ -622,6 +623,18 @@ def data_as_of(region: LoadedRegion) -> str | None:
         year, month, day = [*document.issued.split("-"), "01", "01"][:3]
         dates.append(f"{year}-{month}-{day}")
     return max(dates, default=None)
+
+
+def data_as_of_text(region: LoadedRegion) -> str | None:
+    """The newest document date as precisely as it is known, to the month: '2018年2月', or '2018年'."""
+    newest = data_as_of(region)
+    if newest is None:
+        return None
+    written = max(
+        (document.issued for document in region.model.documents.values()),
+        key=lambda issued: ([*issued.split("-"), "01", "01"][:3], -len(issued)),
+    )
+    return format_date(written[:7])
 
 
 def _compile_parameter(

@@ -740,6 +740,8 @@ def make_environment(hints: Hints) -> Environment:
         prose=lambda text: hints(one_line(text)),
         md=markdown_text,
         date=format_date,
+        # '2018-01-15' → '2018年1月': how current a region's data is.
+        month=lambda text: format_date(text[:7]),
         line=one_line,
     )
     env.globals.update(
@@ -840,6 +842,13 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
         "index.md",
         first_date=first_date,
         last_date=last_date,
+        local_dates=sorted(
+            info["data_as_of"] for rid, info in data.regions.items() if info.get("ancestors") and info.get("data_as_of")
+        )
+        or [last_date],
+        national_date=next(
+            (info.get("data_as_of") for info in data.regions.values() if not info.get("ancestors")), None
+        ),
         calculator_ready=calculator_ready,
         calculator_page=CALCULATOR_PAGE,
         intros=intros,

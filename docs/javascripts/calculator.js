@@ -557,17 +557,31 @@
       "tr",
       {},
       el("th", { scope: "col", className: "calc-corner" }, "待遇"),
-      regions.map((region) => el("th", { scope: "col", "data-region": region.id }, region.name)),
+      regions.map((region) =>
+        el(
+          "th",
+          { scope: "col", "data-region": region.id },
+          region.name,
+          region.data_as_of_text ? el("span", { className: "calc-as-of" }, "本地区资料截至" + region.data_as_of_text) : null,
+        ),
+      ),
     );
     const rows = benefitIds.map((benefitId) => {
       const results = regions.map((region) => answer.results[region.id][benefitId]);
-      const differs = new Set(results.map((result) => summaryKey(summaryOf(result)))).size > 1;
+      // Compare only what is known: "各地相同" needs at least two regions with a known, equal answer.
+      const knownKeys = results.filter((result) => result && result.answer !== "unknown").map((result) => summaryKey(summaryOf(result)));
+      const differs = new Set(knownKeys).size > 1;
+      const same = !differs && knownKeys.length === results.length && knownKeys.length > 1;
       const label = results.find(Boolean).label;
       const header = el(
         "th",
         { scope: "row" },
         el("span", { className: "calc-row-label" }, label),
-        differs ? el("span", { className: "badge badge-differs calc-badge" }, "各地不同") : el("span", { className: "calc-same" }, "各地相同"),
+        differs
+          ? el("span", { className: "badge badge-differs calc-badge" }, "各地不同")
+          : same
+            ? el("span", { className: "calc-same" }, "各地相同")
+            : null,
       );
       const cells = results.map((result, index) => summaryCell(result, regions[index], benefitId));
       return el("tr", { className: differs ? "calc-differs" : null, "data-benefit": benefitId }, header, cells);
@@ -770,6 +784,12 @@
     const notes = [];
     for (const message of general) notes.push(el("p", { className: "calc-general-error", role: "alert" }, message));
     for (const message of answer && answer.warnings ? answer.warnings : []) notes.push(el("p", { className: "calc-warning" }, message));
+    // How old the figures are: one line when any result is past its figures by more than a year.
+    const stale = [];
+    for (const region of answer && answer.regions ? answer.regions : []) {
+      for (const result of Object.values(answer.results[region.id] || {})) if (result && result.stale && result.stale_message) stale.push(result.stale_message);
+    }
+    if (stale.length) notes.push(el("p", { className: "calc-warning calc-stale", role: "note" }, stale[0]));
     return notes;
   }
 
@@ -807,7 +827,7 @@
         "p",
         { className: "calc-help calc-table-help" },
         "每一列是一个地区，每一行是一项待遇；标有“各地不同”的行，各地结果不一样。" +
-          "“原文未规定”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
+          "“至少”“最多”表示资料只给出了下限或上限；“无法计算”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
       ),
       summaryTable(answer, benefitIds),
     );
