@@ -238,3 +238,22 @@ def test_scaled_weight_benchmark_counts_the_chosen_columns_and_keeps_search_apar
     for page in result["pages"]:
         assert page["without_search_kb"] + page["search_kb"] == pytest.approx(page["kb"], abs=0.2)
     assert result["heaviest"]["type"] in {"home", "topic", "region"}
+
+
+@pytest.mark.browser
+def test_the_open_picker_and_a_loaded_column_pass_axe(
+    chromium: Any, many_regions: dict[str, Any], many_url: str
+) -> None:
+    with logged_page(chromium, many_url) as (page, _requests, errors):
+        page.goto(many_url + "topics/medical.html")
+        pick(page, many_regions["ids"][1])
+        page.wait_for_function(f"() => location.search.includes('{many_regions['ids'][1]}')")
+        page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        assert serious == [], json.dumps(serious, ensure_ascii=False)
+        assert errors == []
