@@ -28,7 +28,7 @@ from scripts.embed_runtime import RUNTIME_FILES
 DISK_CASE_IDS = (
     "national_caesarean_adds_fifteen_days",
     "delingha_basic_pension_plus_account",
-    "shaanxi_registered_poor_topped_up_to_ninety_percent",
+    "shaanxi_given_out_of_pocket_and_ratio_completes_the_chain",
     "wage_below_sixty_percent_is_raised_to_the_floor",
 )
 DISK_CASES = [case for case in CASES if case.id in DISK_CASE_IDS]
