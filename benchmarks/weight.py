@@ -165,7 +165,7 @@ def load_page(browser: Any, site: Path, base: str, path: str) -> dict[str, Any]:
         if path == CALCULATOR_PAGE:
             page.goto(base + path + "#" + household_fragment(), wait_until="load")
             page.wait_for_function(
-                "document.getElementById('calculator').dataset.runtime === 'ready'", timeout=TIMEOUT_MS
+                "() => document.getElementById('calculator').dataset.runtime === 'ready'", timeout=TIMEOUT_MS
             )
         else:
             page.goto(base + path, wait_until="load")

@@ -1,4 +1,5 @@
-"""The whole build: validate data → render pages → package the calculator → vendor JS → mkdocs.
+"""The whole build: validate data → render pages → package the calculator → vendor JS → ProperDocs
+(mkdocs.yml) → a Content-Security-Policy in every page.
 
     python -m scripts.build                 # build into site/
     python -m scripts.build --serve         # build, then serve site/ at http://127.0.0.1:8000
@@ -110,9 +111,15 @@ def package_versions() -> dict[str, str]:
     }
 
 
-def run_mkdocs(site_dir: Path) -> None:
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]
-    subprocess.run(command, cwd=ROOT, check=True)
+# ProperDocs: the maintained drop-in fork of MkDocs 1.6 (MkDocs itself has had no release since 2024
+# and its announced 2.0 drops plugins and theme overrides). It reads mkdocs.yml and runs
+# mkdocs-material unchanged; the pages are the same but for the generator meta tag.
+SITE_GENERATOR = "properdocs"
+
+
+def run_mkdocs(site_dir: Path, project: Path = ROOT) -> None:
+    command = [sys.executable, "-m", SITE_GENERATOR, "build", "--strict", "--clean", "--site-dir", str(site_dir)]
+    subprocess.run(command, cwd=project, check=True)
 
 
 def compact_search_index(site_dir: Path) -> None:
@@ -144,15 +151,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = True) -> dict[str, object]:
+def build(
+    site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = True, data_dir: Path = DEFAULT_DATA_DIR
+) -> dict[str, object]:
     with collector_paused():
-        return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs)
+        return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs, data_dir=data_dir)
 
 
-def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[str, object]:
+def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir: Path) -> dict[str, object]:
     started = time.perf_counter()
     log("validating and compiling policy_data/")
-    compiled = compile_data()
+    compiled = compile_data(data_dir)
     write_vocabulary_snippet(DOCS / "generated" / "vocabulary.md")
 
     # Imported here so a data error is reported before anything heavier is loaded.
@@ -177,9 +186,12 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[
     log("rendering pages")
     render_pages(compiled, DOCS)
     if with_mkdocs:
-        log(f"mkdocs build → {site_dir}")
+        log(f"{SITE_GENERATOR} build → {site_dir}")
         run_mkdocs(site_dir)
         compact_search_index(site_dir)
+        from scripts.csp import apply_content_security_policy
+
+        log(f"Content-Security-Policy written into {apply_content_security_policy(site_dir)} pages")
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

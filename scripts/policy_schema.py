@@ -38,11 +38,17 @@ from calculator.vocabulary import (
     VALUE_KINDS,
     kind_of_unit,
 )
+from scripts.data_limits import (
+    MAX_EVIDENCE_CHARS,
+    MAX_ID_CHARS,
+    MAX_NAME_CHARS,
+    MAX_PROSE_CHARS,
+    MAX_TEXT_VALUE_CHARS,
+)
 
 ASCII_ID = r"^[a-z][a-z0-9_]*$"
 PARAMETER_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_EVIDENCE_CHARS = 40
 SHA256 = r"^[0-9a-f]{64}$"
 
 Unit = Literal[tuple(UNITS)]  # type: ignore[valid-type]
@@ -56,8 +62,11 @@ DateBasis = Literal[tuple(DATE_BASES)]  # type: ignore[valid-type]
 Qualifier = Literal[tuple(QUALIFIERS)]  # type: ignore[valid-type]
 Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
 
-Text = Annotated[StrictStr, Field(min_length=1)]
-AsciiId = Annotated[StrictStr, Field(pattern=ASCII_ID)]
+# Every text has a length limit (scripts/data_limits.py): a name, or a paragraph of prose.
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+Prose = Annotated[StrictStr, Field(min_length=1, max_length=MAX_PROSE_CHARS)]
+AsciiId = Annotated[StrictStr, Field(pattern=ASCII_ID, max_length=MAX_ID_CHARS)]
+ParameterId = Annotated[StrictStr, Field(pattern=PARAMETER_ID, max_length=MAX_ID_CHARS)]
 
 
 def check_iso_date(text: str) -> str:
@@ -94,7 +103,7 @@ class Region(Strict):
     level: Level
     parent: AsciiId | None
     admin_path: list[Text] = []
-    summary: Text | None = None
+    summary: Prose | None = None
 
 
 class Document(Strict):
@@ -109,10 +118,10 @@ class Document(Strict):
     # The SHA-256 of the text cited as source_file: a keeper's copy is verified to be the one cited.
     source_sha256: Annotated[StrictStr, Field(pattern=SHA256)] | None = None
     # Where that copy was published (outlet, page, the date it shows): the text itself is not stored here.
-    source_outlet: Text | None = None
+    source_outlet: Prose | None = None
     based_on: list[AsciiId] = []
-    url_note: Text | None = None
-    note: Text | None = None
+    url_note: Prose | None = None
+    note: Prose | None = None
 
     _issued = field_validator("issued")(check_partial_date)
     _effective = field_validator("effective")(lambda v: v if v is None else check_iso_date(v))
@@ -132,12 +141,17 @@ class Reference(Strict):
     document: AsciiId
     section: Text
     evidence: Annotated[StrictStr, Field(min_length=1, max_length=MAX_EVIDENCE_CHARS)] | None = None
-    note: Text | None = None
+    note: Prose | None = None
 
 
 _UNSET: Any = object()
 
-Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
+Scalar = (
+    StrictBool
+    | StrictInt
+    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    | Annotated[StrictStr, Field(max_length=MAX_TEXT_VALUE_CHARS)]
+)
 
 
 class DatedValue(Strict):
@@ -147,13 +161,13 @@ class DatedValue(Strict):
     not_stated: StrictBool = False
     reference: Reference
     date_basis: DateBasis = "stated"
-    date_note: Text | None = None
+    date_note: Prose | None = None
     until: IsoDate | None = None
     # A figure the document leaves open but limits: it is at most the value of this parameter
     # (same region and date), e.g. 代缴 of "部分或全部最低标准养老保险费" is at most the lowest grade.
-    at_most: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
+    at_most: ParameterId | None = None
     qualifier: Qualifier | None = None
-    note: Text | None = None
+    note: Prose | None = None
 
     _until = field_validator("until")(lambda v: v if v is None else check_iso_date(v))
 
@@ -187,8 +201,8 @@ class Parameter(Strict):
     # Conditions that must all hold besides one of `applies_to` (e.g. rural_resident: 农村 only).
     requires: list[Group] = []
     area: Text | None = None
-    refines: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
-    description: Text | None = None
+    refines: ParameterId | None = None
+    description: Prose | None = None
     values: dict[IsoDate, DatedValue] = Field(min_length=1)
 
     @model_validator(mode="before")
@@ -232,9 +246,9 @@ class CatalogEntry(Strict):
     counter: Text | None = None
     statistic: StrictBool = False
     fallback: Fallback
-    field: Annotated[StrictStr, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$")] | None = None
-    hint: Text | None = None
-    description: Text | None = None
+    field: Annotated[StrictStr, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$", max_length=MAX_ID_CHARS)] | None = None
+    hint: Prose | None = None
+    description: Prose | None = None
 
     @field_validator("label")
     @classmethod
@@ -255,7 +269,7 @@ class CatalogEntry(Strict):
 
 
 class Catalog(Strict):
-    parameters: dict[Annotated[StrictStr, Field(pattern=PARAMETER_ID)], CatalogEntry] = Field(min_length=1)
+    parameters: dict[ParameterId, CatalogEntry] = Field(min_length=1)
 
 
 def value_problems(values: dict[str, DatedValue], unit: str) -> list[tuple[str, str]]:
@@ -290,9 +304,9 @@ def value_problems(values: dict[str, DatedValue], unit: str) -> list[tuple[str, 
 class PolicyItem(Strict):
     id: AsciiId
     title: Text
-    summary: Text
+    summary: Prose
     applies_to: list[Group] = Field(min_length=1)
-    parameters: dict[Annotated[StrictStr, Field(pattern=PARAMETER_ID)], Parameter] = {}
+    parameters: dict[ParameterId, Parameter] = {}
 
 
 class RegionFile(Strict):

@@ -630,11 +630,21 @@ def csv_rows(data: SiteData) -> list[list[str]]:
     return rows
 
 
+# A cell that begins with one of these is read as a formula by spreadsheet programs (a title such as
+# =HYPERLINK("…") would become a live link); the usual defence is a leading apostrophe, which the
+# programs show as nothing and which turns the cell into plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def csv_text(data: SiteData) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(data))
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in csv_rows(data))
     return buffer.getvalue()
 
 
@@ -651,6 +661,13 @@ PAGES_OFF_NAV_WHEN_MANY = ("/regions/*.md", "/sources/*.md")
 
 def lists_each_region(data: SiteData) -> bool:
     return len(data.regions) <= NAV_LISTS_EACH_REGION_UP_TO
+
+
+def nav_title(text: object) -> str:
+    """A navigation title from the data, HTML-escaped: the theme prints nav titles as HTML (they may
+    hold inline markup in mkdocs), so this is the one path by which data reaches the navigation, the
+    header, the footer and the search index's page titles."""
+    return str(escape(text))
 
 
 # --- topic pages that do not grow with the regions ---------------------------------------------------
@@ -701,12 +718,13 @@ def navigation(data: SiteData, docs_dir: Path) -> list[Any]:
     regions: list[Any] = ["regions/index.md"]
     sources: list[Any] = ["sources/index.md"]
     for region_id in data.regions if lists_each_region(data) else ():
-        regions.append({data.region_name(region_id): region_page(region_id)})
+        regions.append({nav_title(data.region_name(region_id)): region_page(region_id)})
         documents = [
-            {data.documents[doc_id]["title"]: source_page(doc_id)} for doc_id in data.documents_of_region(region_id)
+            {nav_title(data.documents[doc_id]["title"]): source_page(doc_id)}
+            for doc_id in data.documents_of_region(region_id)
         ]
         if documents:
-            sources.append({data.region_name(region_id): documents})
+            sources.append({nav_title(data.region_name(region_id)): documents})
     nav: list[Any] = [{"首页": "index.md"}, {"按主题": topics}, {"按地区": regions}]
     if (docs_dir / CALCULATOR_PAGE).is_file():
         nav.append({"估算待遇": CALCULATOR_PAGE})

@@ -177,6 +177,16 @@ def browser_page(chromium: Any, site_url: str) -> Iterator[tuple[Any, RequestLog
         yield page, requests
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def load_axe(page: Any) -> None:
+    """axe-core into the open page. Not as an inline <script>: the page's Content-Security-Policy
+    refuses those (as it should); evaluated by the browser's debugging protocol, it is not a page script."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
+    assert page.evaluate("typeof axe.run") == "function"
+
+
 def search_result_links(page: Any, query: str) -> list[str]:
     """Search the open page for a Chinese query and return the result links (absolute URLs).
 

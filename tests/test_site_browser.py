@@ -13,12 +13,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import SEARCHES, search_result_links
+from conftest import SEARCHES, load_axe, search_result_links
 
 from scripts.render_pages import TOPIC_COLUMNS_INLINE_UP_TO
 
 ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.browser
 
@@ -214,7 +213,7 @@ def test_axe_finds_no_serious_or_critical_violation(
     page, _ = browser_page
     page.emulate_media(color_scheme=scheme)
     page.goto(site_url + PAGES[name])
-    page.add_script_tag(path=str(AXE))
+    load_axe(page)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
         {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}

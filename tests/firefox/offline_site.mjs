@@ -8,9 +8,13 @@
 //            "search": {"query": "..."},                                     (optional)
 //            "calculation": {"fragment": "#...", "expected_link": {...},     (optional)
 //                            "region": "...", "benefit": "..."},
-//            "stock_pyodide": true}                                          (optional)
+//            "stock_pyodide": true,                                          (optional)
+//            "site_url": "http://127.0.0.1:PORT/",    (optional: the same site over http instead)
+//            "pages": ["index.html", ...],             (optional: pages opened for the CSP check)
+//            "inline_probe": true}                     (optional: an unhashed inline script, which
+//                                                       the policy must block and report)
 // Prints one JSON object on stdout: {"browser", "file_fetch_refused", "search_results", "cell",
-//   "runtime", "seconds_to_result", "stock_pyodide", "requests", "errors"}.
+//   "runtime", "seconds_to_result", "stock_pyodide", "requests", "errors", "csp_violations"}.
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
@@ -18,6 +22,20 @@ import puppeteer from "puppeteer-core";
 const START_TIMEOUT_MS = 90_000;
 const SEARCH_TIMEOUT_MS = 20_000;
 const STOCK_LOAD_TIMEOUT_MS = 60_000;
+
+// Every Content-Security-Policy violation a page reports, kept across its own lifetime; read by
+// cspViolations() before the page is left. Firefox also logs each one to the console.
+const RECORD_VIOLATIONS = `
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI + " " + (event.sample || ""));
+  }, true);
+`;
+
+async function cspViolations(page, report) {
+  const seen = await page.evaluate(() => window.__cspViolations || []).catch(() => []);
+  report.csp_violations.push(...seen.map((text) => page.url() + ": " + text));
+}
 
 async function searchResults(page, query) {
   await page.click(".md-search__input");
@@ -79,7 +97,7 @@ async function stockPyodide(page, siteURL) {
 
 async function main() {
   const job = JSON.parse(await readFile(process.argv[2], "utf8"));
-  const siteURL = pathToFileURL(job.site).href + "/";
+  const siteURL = job.site_url || pathToFileURL(job.site).href + "/";
   const browser = await puppeteer.launch({
     browser: "firefox",
     executablePath: job.firefox,
@@ -88,7 +106,7 @@ async function main() {
     // is true, and the copy must work under it.
     extraPrefsFirefox: { "security.fileuri.strict_origin_policy": job.strict_origin_policy },
   });
-  const report = { requests: [], errors: [] };
+  const report = { requests: [], errors: [], csp_violations: [] };
   try {
     report.browser = await browser.version();
     const page = await browser.newPage();
@@ -96,10 +114,23 @@ async function main() {
     await page.setViewport({ width: 1280, height: 900 });
     page.on("request", (request) => report.requests.push(request.url()));
     page.on("pageerror", (error) => report.errors.push(String(error)));
+    page.on("console", (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) report.csp_violations.push(message.text());
+    });
+    await page.evaluateOnNewDocument(RECORD_VIOLATIONS);
 
+    for (const name of job.pages || []) {
+      await page.goto(siteURL + name);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await cspViolations(page, report);
+    }
     await page.goto(siteURL + "index.html");
     if (job.search) report.search_results = await searchResults(page, job.search.query);
-    if (job.calculation) await calculate(page, siteURL, job.calculation, report);
+    await cspViolations(page, report);
+    if (job.calculation) {
+      await calculate(page, siteURL, job.calculation, report);
+      await cspViolations(page, report);
+    }
 
     // Last, on a page of its own, as these are meant to fail (and report errors of their own).
     const probe = await browser.newPage();
@@ -112,6 +143,24 @@ async function main() {
       ),
     );
     if (job.stock_pyodide) report.stock_pyodide = await stockPyodide(probe, siteURL);
+    if (job.inline_probe) {
+      const blocked = await browser.newPage();
+      const seen = { csp_violations: [] };
+      blocked.on("console", (message) => {
+        if (/Content[- ]Security[- ]Policy/i.test(message.text())) seen.csp_violations.push(message.text());
+      });
+      await blocked.evaluateOnNewDocument(RECORD_VIOLATIONS);
+      await blocked.goto(siteURL + "index.html");
+      report.inline_probe_ran = await blocked.evaluate(() => {
+        const script = document.createElement("script");
+        script.textContent = "window.__inlineRan = true";
+        document.head.append(script);
+        return window.__inlineRan === true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await cspViolations(blocked, seen);
+      report.inline_probe_violations = seen.csp_violations;
+    }
   } finally {
     await browser.close();
   }
