@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import logged_page
+from conftest import load_axe, logged_page
 
 from benchmarks.build_scaling import write_synthetic_data
 from benchmarks.common import make_scratch_project, project_env
@@ -248,7 +248,7 @@ def test_the_open_picker_and_a_loaded_column_pass_axe(
         page.goto(many_url + "topics/medical.html")
         pick(page, many_regions["ids"][1])
         page.wait_for_function(f"() => location.search.includes('{many_regions['ids'][1]}')")
-        page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+        load_axe(page)
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         serious = [
             {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
