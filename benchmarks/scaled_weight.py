@@ -29,7 +29,7 @@ from benchmarks.common import RESULTS_DIR, ROOT, log, make_scratch_project, proj
 from benchmarks.goals import GOALS
 from benchmarks.weight import kilobytes, load_page
 from calculator.vocabulary import TOPICS
-from scripts.render_pages import MAX_CHOSEN_REGIONS
+from scripts.render_pages import GROUP_PAGE_PREFIX, MAX_CHOSEN_REGIONS
 
 DEFAULT_REGIONS = 205  # the real data's five, and two hundred more
 # What belongs to the search (index and worker): measured, shown apart, not counted against the goal.
@@ -82,7 +82,11 @@ def measure(site: Path, browser: Any = None) -> dict[str, Any]:
     if browser is None:
         with chromium() as own:
             return measure(site, own)
-    regions = sorted(path.stem for path in (site / "regions").glob("*.html") if path.stem != "index")
+    regions = sorted(
+        path.stem
+        for path in (site / "regions").glob("*.html")
+        if path.stem != "index" and not path.stem.startswith(GROUP_PAGE_PREFIX)
+    )
     heaviest_region = max(regions, key=lambda rid: (site / "regions" / f"{rid}.html").stat().st_size)
     topics = sorted(TOPICS, key=lambda topic: -(site / "topics" / f"{topic}.html").stat().st_size)
     chosen = ",".join(["national", *[rid for rid in regions if rid != "national"][: MAX_CHOSEN_REGIONS - 1]])

@@ -576,10 +576,13 @@ def source_page(document_id: str) -> str:
     return f"sources/{document_id}.md"
 
 
+# A province's page of the regions or sources index (only when the regions are many). Region and
+# document ids are lowercase, so the upper-case prefix keeps these names apart from theirs.
+GROUP_PAGE_PREFIX = "P_"
+
+
 def group_page(folder: str, key: str) -> str:
-    """A province's page of the regions or sources index (only when the regions are many). Region and
-    document ids are lowercase, so the upper-case prefix keeps these names apart from theirs."""
-    return f"{folder}/P_{key}.md"
+    return f"{folder}/{GROUP_PAGE_PREFIX}{key}.md"
 
 
 # --- markdown-safe text ---------------------------------------------------------------------
