@@ -126,9 +126,7 @@ def runtime_config(pyodide_dir: Path, runtime_dir: Path, wheel: Path) -> dict[st
     }
 
 
-def page_config(
-    compiled: dict[str, Any], *, runtime: dict[str, Any], public_url: str | None = None
-) -> dict[str, Any]:
+def page_config(compiled: dict[str, Any], *, runtime: dict[str, Any], public_url: str | None = None) -> dict[str, Any]:
     table = PolicyTable(compiled)
     definitions = field_definitions(table)
     presets = [
