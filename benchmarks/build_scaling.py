@@ -210,7 +210,8 @@ def offline_zip_bytes(site: Path) -> tuple[int, float]:
 def site_figures(site: Path, regions: int | None = None) -> dict[str, Any]:
     pages = list(site.rglob("*.html"))
     largest = max(pages, key=lambda page: page.stat().st_size)
-    index = site / "search" / "search_index.json"
+    # First: when mkdocs ran alone, this shards the index it left, which changes the site's bytes.
+    search = search_index_figures(site)
     parts: dict[str, int] = {}
     files = [path for path in site.rglob("*") if path.is_file()]
     for path in files:
@@ -223,7 +224,7 @@ def site_figures(site: Path, regions: int | None = None) -> dict[str, Any]:
         "parts_mb": {name: round(size / 1e6, 2) for name, size in sorted(parts.items(), key=lambda kv: -kv[1])},
         "largest_page": largest.relative_to(site).as_posix(),
         "largest_page_kb": round(largest.stat().st_size / 1024),
-        "search_index_kb": round(index.stat().st_size / 1024) if index.is_file() else None,
+        **search,
     }
     if regions:
         zip_size, zip_seconds = offline_zip_bytes(site)
@@ -233,6 +234,28 @@ def site_figures(site: Path, regions: int | None = None) -> dict[str, Any]:
             zip_seconds=round(zip_seconds, 1),
         )
     return figures
+
+
+def search_index_figures(site: Path) -> dict[str, Any]:
+    """The sharded search index: its size, its largest shard (what one query term reads at most) and,
+    when mkdocs ran alone and left its own index, the time scripts/search_index.py takes to shard it."""
+    from scripts.search_index import write_search_index
+
+    folder = site / "search"
+    figures: dict[str, Any] = {}
+    if (folder / "search_index.json").is_file():
+        started = time.perf_counter()
+        write_search_index(site, set(), {})
+        figures["search_index_seconds"] = round(time.perf_counter() - started, 2)
+    shards = list((folder / "t").glob("*.js"))
+    if not shards:
+        return {"search_index_kb": None, "largest_shard_kb": None, **figures}
+    total = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    return {
+        "search_index_kb": round(total / 1024),
+        "largest_shard_kb": round(max(path.stat().st_size for path in shards) / 1024, 1),
+        **figures,
+    }
 
 
 def run_mkdocs(project: Path, site: Path, timeout: float | None = None, regions: int | None = None) -> dict[str, Any]:

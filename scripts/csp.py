@@ -14,7 +14,6 @@ so the same policy serves http and file://; tests/test_csp.py proves it in both 
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -30,10 +29,6 @@ _EXISTING = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', r
 _SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
 # A page that starts the calculator: its worker is started from a Blob URL and compiles WebAssembly.
 CALCULATOR_MARKERS = ("javascripts/calculator.js",)
-
-# Inline scripts that do not appear in any page but that a vendored library writes into a page at
-# run time, and that must run there (see `runtime_inline_scripts`).
-IFRAME_WORKER_SHIM = "vendor/iframe-worker/shim.js"
 
 
 def script_hash(body: str) -> str:
@@ -93,38 +88,6 @@ def with_policy(html: str, extra_hashes: Iterable[str] = ()) -> str:
     return html[: head.end()] + "\n    " + tag + html[head.end() :]
 
 
-def runtime_inline_scripts(site_dir: Path, html: str) -> list[str]:
-    """Hashes of inline scripts a page's vendored libraries write at run time.
-
-    iframe-worker (search on file:// pages) writes a document into a hidden iframe, which inherits
-    the page's policy; its first script is built from the shim's own functions and the worker's URL
-    as the page gives it (relative, so the same wherever the copy is unpacked)."""
-    shim = site_dir / IFRAME_WORKER_SHIM
-    if not shim.is_file() or "iframe-worker/shim.js" not in html:
-        return []
-    functions = _shim_functions(shim)
-    config = re.search(r'"search":\s*"(?P<url>[^"]+)"', html)
-    if functions is None or config is None:
-        raise ValueError(f"{IFRAME_WORKER_SHIM} or the search configuration changed: update scripts/csp.py")
-    post, load = functions
-    url = config.group("url")
-    body = (
-        f"postMessage={post};importScripts={load};"
-        f'addEventListener("error",({{error}})=>{{parent.dispatchEvent(new ErrorEvent("error",'
-        f'{{filename:"{url}",error}}))}})'
-    )
-    return [script_hash(body)]
-
-
-@functools.cache
-def _shim_functions(shim: Path) -> tuple[str, str] | None:
-    """The source text of the two functions iframe-worker writes into its frame (as toString gives it)."""
-    source = shim.read_text(encoding="utf-8")
-    post = re.search(r"function c\(s,n\)\{parent\.postMessage\(s,n\|\|\"\*\"\)\}", source)
-    load = re.search(r"function d\(\.\.\.s\)\{return s\.reduce\(.*?Promise\.resolve\(\)\)\}", source)
-    return (post.group(0), load.group(0)) if post and load else None
-
-
 def apply_content_security_policy(site_dir: Path) -> int:
     """Write the policy into every page of the built site; returns the number of pages."""
     count = 0
@@ -132,6 +95,6 @@ def apply_content_security_policy(site_dir: Path) -> int:
         html = page.read_text(encoding="utf-8")
         if not _HEAD.search(html):
             continue
-        page.write_text(with_policy(html, runtime_inline_scripts(site_dir, html)), encoding="utf-8")
+        page.write_text(with_policy(html), encoding="utf-8")
         count += 1
     return count

@@ -487,6 +487,45 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                             f"value {entry.value} cannot be read from evidence '{reference.evidence}'",
                         )
                     )
+        for number, statement in enumerate(region.model.applying):
+            loc = ("applying", number, "reference")
+            where = f"applying.{statement.id}"
+            reference = statement.reference
+            if reference.document not in documents:
+                problems.append(
+                    Problem(
+                        region.file,
+                        region.line((*loc, "document")),
+                        where,
+                        f"unknown document id '{reference.document}'",
+                    )
+                )
+                continue
+            document = document_models[reference.document]
+            if document.source_file and not reference.evidence:
+                problems.append(
+                    Problem(region.file, region.line(loc), where, "evidence missing (quote the words that say it)")
+                )
+            elif (
+                document.source_file
+                and reference.evidence
+                and sources is not None
+                and sources.available
+                and sources.contains(document.source_file, reference.evidence) is False
+            ):
+                problems.append(
+                    Problem(
+                        region.file,
+                        region.line((*loc, "evidence")),
+                        where,
+                        f"evidence '{reference.evidence}' not found in {document.source_file}",
+                    )
+                )
+        statement_ids = [statement.id for statement in region.model.applying]
+        for statement_id in sorted({i for i in statement_ids if statement_ids.count(i) > 1}):
+            problems.append(
+                Problem(region.file, region.line(("applying",)), f"applying.{statement_id}", "duplicate id")
+            )
     return problems
 
 
@@ -562,7 +601,9 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
     documents: dict[str, Any] = {}
     items: list[dict[str, Any]] = []
     parameters: dict[str, dict[str, Any]] = {}
+    applying: dict[str, list[dict[str, Any]]] = {}
     for order, (region_id, region) in enumerate(policy.regions.items()):
+        applying[region_id] = [statement.model_dump() for statement in region.model.applying]
         info = region.model.region
         regions[region_id] = {
             **info.model_dump(),
@@ -602,6 +643,7 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
             "documents": documents,
             "items": items,
             "parameters": parameters,
+            "applying": applying,
         }
     )
 

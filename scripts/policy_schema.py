@@ -309,7 +309,30 @@ class PolicyItem(Strict):
     parameters: dict[ParameterId, Parameter] = {}
 
 
+# How to apply: what a region's sources say about where to apply, whom to ask and what needs no
+# application, per calculator benefit. Only sourced statements; the page says so where there is none.
+APPLY_KINDS: dict[str, str] = {
+    "automatic": "不用申请",
+    "where": "在哪里办",
+    "settlement": "怎样结算",
+    "contact": "向谁咨询",
+}
+APPLY_BENEFITS = ("pension_subsidy", "pension_monthly", "medical", "maternity", "work_injury", "unemployment")
+ApplyKind = Literal[tuple(APPLY_KINDS)]  # type: ignore[valid-type]
+ApplyBenefit = Literal[APPLY_BENEFITS]  # type: ignore[valid-type]
+
+
+class ApplyStatement(Strict):
+    id: AsciiId
+    kind: ApplyKind
+    benefits: list[ApplyBenefit] = Field(min_length=1)
+    # Our plain words for what the source says (the evidence is the source's own).
+    text: Text
+    reference: Reference
+
+
 class RegionFile(Strict):
     region: Region
     documents: dict[AsciiId, Document] = Field(min_length=1)
     policies: dict[Topic, list[PolicyItem]]
+    applying: list[ApplyStatement] = []

@@ -13,7 +13,17 @@ from typing import Any
 
 import pytest
 
-from benchmarks import build_scaling, engine, first_result, lighthouse, page, recalculation, scaled_weight, weight
+from benchmarks import (
+    build_scaling,
+    engine,
+    first_result,
+    lighthouse,
+    page,
+    recalculation,
+    scaled_weight,
+    search,
+    weight,
+)
 from benchmarks.common import machine, read_result, seeds_folder, write_result
 from benchmarks.goals import GOALS
 from scripts.policy_loader import CATALOG_FILE
@@ -41,6 +51,7 @@ def results(site_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     write_result("recalculation", recalculation.measure(site_copy, 2), folder)
     write_result("weight", weight.measure(site_copy, None, quick=True), folder)
     write_result("scaled_weight", scaled_weight.measure(site_copy), folder)
+    write_result("search", search.measure(site_copy, quick=True), folder)
     write_result("lighthouse", lighthouse.measure(site_copy, ["index.html"], 1, servers=("plain",)), folder)
     assert engine.main(["--runs", "2", "--output-dir", str(folder)]) == 0
     # Just past the size where the navigation stops listing each region: mkdocs --strict must accept that.
@@ -51,14 +62,28 @@ def results(site_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 def test_first_result_times_both_pages_and_bare_pyodide_fails_from_disk(results: dict[str, Any]) -> None:
     first = results["first_result"]
-    assert first["http"]["calculator_first_result_ms"]["median"] > 0
+    for route in ("http", "file"):
+        for path in ("calculator", "calculator_without_snapshot"):
+            assert first[route][path]["first_result_ms"]["median"] > 0
     assert first["http"]["bare_pyodide_ms"]["median"] > 0
-    assert first["file"]["calculator_first_result_ms"]["median"] > 0
     # The page says the stock loader cannot start from disk; if it ever could, the comparison changes.
     assert "error" in first["file"]["bare_pyodide"]
     assert first["http"]["ratio"] == pytest.approx(
-        first["http"]["calculator_first_result_ms"]["median"] / first["http"]["bare_pyodide_ms"]["median"], abs=0.01
+        first["http"]["calculator"]["first_result_ms"]["median"] / first["http"]["bare_pyodide_ms"]["median"], abs=0.01
     )
+    # The forced paths were taken: ?python-start=bare, and from disk the snapshot.
+    assert first["http"]["calculator_without_snapshot"]["starts"] == {"bare": 1}
+    assert first["file"]["calculator"]["starts"] == {"snapshot": 1}
+    assert first["throttled"]["with_snapshot_ms"]["median"] > 0 and first["throttled"]["bare_pyodide_ms"]["median"] > 0
+
+
+def test_first_result_counts_the_runtime_bytes_and_the_second_visit(results: dict[str, Any]) -> None:
+    http = results["first_result"]["http"]
+    assert "vendor/runtime/snapshot.bin.gz" not in http["bytes_without_snapshot"]["runtime_files"]
+    assert "vendor/runtime/python_stdlib.zip" in http["bytes_without_snapshot"]["runtime_files"]
+    assert "vendor/pyodide/python_stdlib.zip" not in http["bytes"]["runtime_files"], "the stock stdlib was loaded"
+    assert http["bytes_without_snapshot"]["runtime_gzip_kb"] < http["bytes_without_snapshot"]["gzip_kb"]
+    assert results["first_result"]["second_visit"]["runtime_requests_max"] == 0
 
 
 def test_recalculation_sees_every_change_and_splits_its_time(results: dict[str, Any]) -> None:
@@ -78,8 +103,19 @@ def test_weight_counts_the_workers_downloads(results: dict[str, Any]) -> None:
     assert calculator["kb"] > calculator["before_python"]["kb"]
     home = pages["index.html"]
     assert home["runtime_files"] == []
-    assert home["search_index_kb"] > 0  # the search worker's download is seen too
+    assert home["search_index_kb"] == 0  # opening a page reads no search index
     assert {"home", "topic", "region", "calculator"} <= set(results["weight"]["http"]["by_type"])
+
+
+def test_search_counts_what_a_page_and_each_query_read(results: dict[str, Any]) -> None:
+    found = results["search"]
+    assert found["on_page_open"]["files"] == []
+    assert found["queries"] == search.QUICK_QUERIES
+    # Every first search reads the manifest, at least one term shard and the pages it shows.
+    assert all(entry["files"] >= 3 and entry["kb"] > 0 for entry in found["per_query"])
+    assert 0 < found["hit_rate_top5"] <= 1
+    assert found["index"]["shards"] >= 1 and found["index"]["largest_shard_kb"] > 0
+    assert found["page_errors"] == []
 
 
 def test_lighthouse_scores_each_category(results: dict[str, Any]) -> None:
@@ -164,7 +200,9 @@ def test_many_regions_leave_their_pages_out_of_the_navigation(tmp_path: Path) ->
 
 def test_page_puts_each_goal_next_to_its_figure(results: dict[str, Any]) -> None:
     text = page.render_page(results)
-    for number, heading in enumerate(("首次出结果", "重新计算", "计算引擎", "构建规模", "页面大小", "Lighthouse"), 1):
+    for number, heading in enumerate(
+        ("首次出结果", "重新计算", "计算引擎", "构建规模", "页面大小", "搜索", "Lighthouse"), 1
+    ):
         assert f"## {number}. " in text and heading in text
     summary = text.split("## 总览", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in summary.splitlines() if line.startswith("| ") and "---" not in line][1:]

@@ -404,3 +404,37 @@ def test_without_the_source_texts_everything_but_the_evidence_is_still_checked(t
     assert list(policy.regions) == ["national", "shaanxi"]
     [problem] = problems_for(tmp_path, absent, SHAANXI.replace("value: 3000", "value: 300"))
     assert "value 300 cannot be read from evidence" in problem
+
+
+APPLYING = """
+applying:
+  - id: paid_by_government
+    kind: automatic
+    benefits: [pension_subsidy]
+    text: 政府每年替本人缴纳保费（代缴）。
+    reference: {document: shaanxi_2017_60, section: 二、(一), evidence: 由政府每年为其缴纳50元保费}
+"""
+
+
+def test_how_to_apply_statements_load_and_compile_per_region(tmp_path: Path, seeds_dir: Path) -> None:
+    policy = load_policy_data(write_data(tmp_path / "d", SHAANXI + APPLYING), seeds_dir)
+    compiled = compile_policy_data(policy)
+    assert compiled["applying"]["national"] == []
+    [statement] = compiled["applying"]["shaanxi"]
+    assert statement["kind"] == "automatic" and statement["benefits"] == ["pension_subsidy"]
+    assert statement["reference"]["evidence"] == "由政府每年为其缴纳50元保费"
+
+
+def test_how_to_apply_statements_are_checked_like_figures(tmp_path: Path, seeds_dir: Path) -> None:
+    unfound = SHAANXI + APPLYING.replace("由政府每年为其缴纳50元保费", "由政府全额代缴")
+    problems = problems_for(tmp_path / "a", seeds_dir, unfound)
+    assert any("applying.paid_by_government" in p and f"not found in {FIXTURE_TEXT_NAME}" in p for p in problems)
+    no_evidence = SHAANXI + APPLYING.replace(", evidence: 由政府每年为其缴纳50元保费", "")
+    assert any("evidence missing" in p for p in problems_for(tmp_path / "b", seeds_dir, no_evidence))
+    unknown_document = SHAANXI + APPLYING.replace("document: shaanxi_2017_60", "document: nowhere_2020_1")
+    unknown_problems = problems_for(tmp_path / "c", seeds_dir, unknown_document)
+    assert any("unknown document id 'nowhere_2020_1'" in p for p in unknown_problems)
+    unknown_benefit = SHAANXI + APPLYING.replace("[pension_subsidy]", "[pension]")
+    assert any("applying" in p and "benefits" in p for p in problems_for(tmp_path / "d", seeds_dir, unknown_benefit))
+    twice = SHAANXI + APPLYING + APPLYING.replace("applying:\n", "")
+    assert any("duplicate id" in p for p in problems_for(tmp_path / "e", seeds_dir, twice))

@@ -503,8 +503,8 @@ def test_data_guide_still_includes_the_word_lists(built_site: Path) -> None:
 def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     ids: dict[Path, set[str]] = {}
     broken = []
-    # 404.html is served for any missing path, so its links are absolute on purpose.
-    for page in [p for p in html_pages(built_site) if p.name != "404.html"]:
+    # 404.html too: without a public address its links are relative to the site root, where it lies.
+    for page in html_pages(built_site):
         for link in parse(page).find_all("a", href=lambda v: v is not None):
             href = link.attrs["href"]
             parts = urlsplit(href)
@@ -553,11 +553,16 @@ def test_tables_have_captions_and_every_header_cell_a_scope(built_site: Path) ->
                 assert header.attrs.get("scope") in {"col", "row"}, (page.name, header.text()[:20])
 
 
-def test_search_index_holds_chinese_split_into_words(built_site: Path) -> None:
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert re.compile(index["config"]["separator"]).fullmatch("\u200b")
-    words = {word for doc in index["docs"] for word in doc["text"].split("\u200b")}
-    assert {"大病", "保险", "代缴"} <= words
+def test_pages_about_the_site_are_off_the_menu_and_listed_on_the_about_page(built_site: Path) -> None:
+    nav = parse(built_site / "topics" / "medical.html").find("nav", class_=with_class("md-nav--primary"))
+    assert nav is not None
+    labels = nav.text()
+    assert "关于本站" in labels
+    assert "性能测量" not in labels and "数据维护说明" not in labels
+    article = parse(built_site / "about.html").find("article")
+    assert article is not None
+    about = {a.attrs.get("href") for a in article.find_all("a")}
+    assert {"data-guide.html", "benchmarks.html"} <= about
 
 
 # --- rendering untrusted text -----------------------------------------------------------------------
@@ -584,3 +589,26 @@ def test_markup_in_the_data_is_shown_as_text_never_run(tmp_path: Path, compiled_
         rendered = markdown.markdown(text, extensions=["attr_list", "tables"])
         assert 'href="javascript' not in rendered, page.name
     assert "&lt;script&gt;" in (docs / "regions" / "beijing.md").read_text(encoding="utf-8")
+
+
+def test_the_public_address_comes_from_mkdocs_site_url(tmp_path: Path) -> None:
+    from scripts.render_calculator import MKDOCS_YML, public_site_url
+
+    assert public_site_url(MKDOCS_YML) is None  # the repository's site has no public address yet
+    settings = tmp_path / "mkdocs.yml"
+    settings.write_text("site_name: x\nsite_url: https://example.org/shebao\n", encoding="utf-8")
+    assert public_site_url(settings) == "https://example.org/shebao/"
+    settings.write_text("site_name: x\nsite_url: file:///media/usb/\n", encoding="utf-8")
+    assert public_site_url(settings) is None
+
+
+def test_the_calculator_page_carries_how_to_apply_with_document_numbers(built_site: Path) -> None:
+    text = (built_site / "calculator.html").read_text(encoding="utf-8")
+    start = text.index('id="calculator-config">') + len('id="calculator-config">')
+    config = json.loads(text[start : text.index("</script>", start)])
+    assert set(config["applying"]) == {region["id"] for region in config["regions"]}
+    shaanxi = {item["id"]: item for item in config["applying"]["shaanxi"]}
+    paid = shaanxi["paid_contribution_by_government"]
+    assert paid["kind"] == "automatic" and paid["reference"]["number"] == "陕人社发[2017]60号"
+    assert config["apply_kinds"]["automatic"] == "不用申请"
+    assert config["public_url"] is None

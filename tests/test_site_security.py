@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from conftest import ROOT, logged_page, search_result_links
 
-from scripts.build import compact_search_index, run_mkdocs, write_vocabulary_snippet
+from scripts.build import run_mkdocs, write_search, write_vocabulary_snippet
 from scripts.csp import apply_content_security_policy
 from scripts.render_calculator import render_calculator_page
 from scripts.render_pages import DOWNLOAD_CSV, DOWNLOAD_JSON, GENERATED_FOLDERS, render_pages
@@ -106,7 +106,7 @@ def hostile_site(
     project = tmp_path_factory.mktemp("hostile")
     shutil.copyfile(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", project / "overrides")
-    generated = {*GENERATED_FOLDERS, "generated", "vendor", "index.md", "calculator.md"}
+    generated = {*GENERATED_FOLDERS, "generated", "vendor", "index.md", "calculator.md", "about.md"}
     shutil.copytree(ROOT / "docs", project / "docs", ignore=lambda folder, names: generated & set(names))
     (project / "docs" / "vendor").symlink_to(ROOT / "docs" / "vendor", target_is_directory=True)
     data = hostile_data(compiled_data)
@@ -116,7 +116,7 @@ def hostile_site(
     render_pages(data, project / "docs")
     site = project / "site"
     run_mkdocs(site, project)
-    compact_search_index(site)
+    write_search(site, data)
     apply_content_security_policy(site)
     return site, data
 
@@ -148,7 +148,9 @@ def test_no_page_holds_markup_from_the_data(hostile_site: tuple[Path, dict[str, 
     site, _ = hostile_site
     files = built_text_files(site)
     assert len([path for path in files if path.suffix == ".html"]) > 40
-    assert (site / "search" / "search_index.json") in files
+    # The search index: its term shards and the page files whose titles and texts results show.
+    assert (site / "search" / "manifest.js") in files
+    assert any(path.parent == site / "search" / "p" for path in files)
     found = []
     for path in files:
         text = path.read_text(encoding="utf-8")

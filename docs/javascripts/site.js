@@ -103,7 +103,65 @@
     });
   }
 
+  /* 字号 (larger text for older readers): three steps, a button in the header, remembered on this
+   * device where the browser allows it. The CSS scales the root size; the layout uses rem. */
+  var TEXT_SIZES = [
+    { id: "normal", label: "标准" },
+    { id: "large", label: "大" },
+    { id: "larger", label: "特大" }
+  ];
+  var TEXT_SIZE_KEY = "shebao.textSize";
+
+  function storedTextSize() {
+    try {
+      return window.localStorage.getItem(TEXT_SIZE_KEY) || "normal";
+    } catch (error) {
+      return "normal";
+    }
+  }
+
+  function applyTextSize(id) {
+    var size = TEXT_SIZES.filter(function (s) { return s.id === id; })[0] || TEXT_SIZES[0];
+    if (size.id === "normal") document.documentElement.removeAttribute("data-text-size");
+    else document.documentElement.setAttribute("data-text-size", size.id);
+    return size;
+  }
+
+  function setUpTextSize() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || header.querySelector(".text-size")) return;
+    var current = applyTextSize(storedTextSize());
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button text-size";
+    var state = document.createElement("span");
+    state.className = "text-size-state";
+    button.appendChild(document.createTextNode("字号"));
+    button.appendChild(state);
+    function label() {
+      // On a phone only "字号" shows (the header needs the room); the state is in the label.
+      state.textContent = "：" + current.label;
+      var next = TEXT_SIZES[(TEXT_SIZES.indexOf(current) + 1) % TEXT_SIZES.length];
+      button.setAttribute("aria-label", "字号：" + current.label + "。点击改为" + next.label);
+      button.setAttribute("title", "改变字号（标准、大、特大）");
+    }
+    label();
+    button.addEventListener("click", function () {
+      current = applyTextSize(TEXT_SIZES[(TEXT_SIZES.indexOf(current) + 1) % TEXT_SIZES.length].id);
+      try {
+        if (current.id === "normal") window.localStorage.removeItem(TEXT_SIZE_KEY);
+        else window.localStorage.setItem(TEXT_SIZE_KEY, current.id);
+      } catch (error) {
+        /* not allowed here: the size holds for this page only */
+      }
+      label();
+    });
+    var search = header.querySelector('label[for="__search"]');
+    header.insertBefore(button, search || null);
+  }
+
   function start() {
+    setUpTextSize();
     nameSearchDialog();
     setUpTermHints();
   }

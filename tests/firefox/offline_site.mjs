@@ -5,7 +5,7 @@
 //
 // JOB.json: {"site": "/abs/path/to/the/built/site", "firefox": "/usr/bin/firefox-esr",
 //            "strict_origin_policy": true,
-//            "search": {"query": "..."},                                     (optional)
+//            "search": {"queries": ["...", ...]},                            (optional)
 //            "calculation": {"fragment": "#...", "expected_link": {...},     (optional)
 //                            "region": "...", "benefit": "..."},
 //            "stock_pyodide": true,                                          (optional)
@@ -14,7 +14,7 @@
 //            "inline_probe": true}                     (optional: an unhashed inline script, which
 //                                                       the policy must block and report)
 // Prints one JSON object on stdout: {"browser", "file_fetch_refused", "search_results", "cell",
-//   "runtime", "seconds_to_result", "stock_pyodide", "requests", "errors", "csp_violations"}.
+//   "runtime", "python_start", "seconds_to_result", "stock_pyodide", "requests", "errors", "csp_violations"}.
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
@@ -37,22 +37,26 @@ async function cspViolations(page, report) {
   report.csp_violations.push(...seen.map((text) => page.url() + ": " + text));
 }
 
-async function searchResults(page, query) {
+/* Each query through the header box; its result links, in order (as tests/conftest.py does). */
+async function searchResults(page, queries) {
   await page.click(".md-search__input");
-  // Chinese cannot be typed key by key here: set the value and fire the events material listens to;
-  // the search worker needs a moment to build its index, so repeat until results arrive.
-  await page.waitForFunction(
-    (text) => {
+  const results = {};
+  for (const query of queries) {
+    // Chinese cannot be typed key by key here: set the value and fire the input event, then wait
+    // until the list shown is marked as this query's.
+    await page.evaluate((text) => {
       const input = document.querySelector(".md-search__input");
       input.value = text;
       input.dispatchEvent(new Event("input", { bubbles: true }));
-      input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
-      return document.querySelectorAll(".md-search-result__item").length > 0;
-    },
-    { timeout: SEARCH_TIMEOUT_MS, polling: 250 },
-    query,
-  );
-  return page.$$eval(".md-search-result__link", (links) => links.map((link) => link.href));
+    }, query);
+    await page.waitForFunction(
+      (text) => document.querySelector(".md-search-result").dataset.query === text,
+      { timeout: SEARCH_TIMEOUT_MS, polling: 50 },
+      query,
+    );
+    results[query] = await page.$$eval(".md-search-result__link", (links) => links.map((link) => link.href));
+  }
+  return results;
 }
 
 /* Open a shared link from disk; the summary cell once the results are those of exactly that link. */
@@ -75,6 +79,7 @@ async function calculate(page, siteURL, { fragment, expected_link: expected, reg
     .catch((error) => report.errors.push(String(error)));
   report.seconds_to_result = (Date.now() - started) / 1000;
   report.runtime = await page.$eval("#calc-runtime", (box) => box.textContent.trim());
+  report.python_start = await page.$eval("#calculator", (root) => root.dataset.pythonStart || null);
   report.cell = await page.$eval(cell, (node) => node.innerText).catch(() => null);
 }
 
@@ -125,7 +130,7 @@ async function main() {
       await cspViolations(page, report);
     }
     await page.goto(siteURL + "index.html");
-    if (job.search) report.search_results = await searchResults(page, job.search.query);
+    if (job.search) report.search_results = await searchResults(page, job.search.queries);
     await cspViolations(page, report);
     if (job.calculation) {
       await calculate(page, siteURL, job.calculation, report);
@@ -137,7 +142,7 @@ async function main() {
     await probe.goto(siteURL + "index.html");
     // Under the strict policy a page opened from disk may not read the files beside it.
     report.file_fetch_refused = await probe.evaluate(() =>
-      fetch("search/search_index.json").then(
+      fetch("search/manifest.js").then(
         () => false,
         () => true,
       ),
