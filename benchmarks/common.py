@@ -38,7 +38,7 @@ COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt",
 
 
 def seeds_folder() -> Path:
-    from tests.conftest import seeds_folder as folder
+    from scripts.provenance import seeds_folder as folder
 
     return folder()
 

@@ -20,7 +20,17 @@ from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE = ROOT / "docs" / "benchmarks.md"
-BENCHMARKS = ("machine", "first_result", "recalculation", "engine", "build_scaling", "weight", "search", "lighthouse")
+BENCHMARKS = (
+    "machine",
+    "first_result",
+    "recalculation",
+    "engine",
+    "build_scaling",
+    "weight",
+    "scaled_weight",
+    "search",
+    "lighthouse",
+)
 NOT_MEASURED = "未测量"
 PAGE_TYPES = {
     "home": "首页",
@@ -33,6 +43,20 @@ PAGE_TYPES = {
 }
 CATEGORY_NAMES = {"performance": "性能", "accessibility": "无障碍", "best-practices": "最佳做法"}
 STAGE_NAMES = {"validate": "校验", "compile": "编译", "render": "生成页面", "mkdocs": "mkdocs"}
+# The built site's parts (benchmarks/build_scaling.py SITE_PARTS), as the page names them.
+SITE_PART_NAMES = {
+    "search": "搜索索引",
+    "topic_columns": "主题对比表的各地区列（按需加载的脚本）",
+    "topic_pages": "主题页",
+    "region_pages": "地区页",
+    "source_pages": "来源文件页",
+    "downloads": "下载文件",
+    "theme": "主题样式和脚本",
+    "vendor": "随站提供的第三方文件",
+    "other": "其他",
+}
+# The national-scale build's memory limit (the goal's text says 4 GB).
+NATIONAL_BUILD_PEAK_MB = 4096
 # Lighthouse's checks in Chinese; an unlisted one shows by its id.
 AUDIT_NAMES = {
     "first-contentful-paint": "首次内容绘制",
@@ -229,6 +253,9 @@ def summary_rows(results: dict[str, Any]) -> list[dict[str, str]]:
     else:
         rows.append({"title": goal.title, "result": NOT_MEASURED, "goal": goal.text, "verdict": verdict(None)})
 
+    rows.append(national_build_row(scaling))
+    rows.append(scaled_weight_row(results.get("scaled_weight")))
+
     weight = results.get("weight")
     goal = GOALS["weight"]
     if weight:
@@ -317,6 +344,48 @@ def summary_rows(results: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def largest_full_build(scaling: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The largest synthetic size built end to end (mkdocs included)."""
+    built = [item for item in (scaling or {}).get("synthetic", []) if item.get("mkdocs")]
+    return max(built, key=lambda item: item["regions"]) if built else None
+
+
+def national_build_row(scaling: dict[str, Any] | None) -> dict[str, str]:
+    goal = GOALS["national_build"]
+    largest = largest_full_build(scaling)
+    wanted = goal_regions(goal)
+    if largest is None or largest["regions"] < wanted:
+        note = f"（最大只完整构建了 {largest['regions']} 个地区）" if largest else ""
+        return {"title": goal.title, "result": NOT_MEASURED + note, "goal": goal.text, "verdict": verdict(None)}
+    peak = largest.get("peak_mb", max(largest["peak_rss_mb"], largest["mkdocs"]["peak_rss_mb"]))
+    met = largest["total_seconds"] <= goal.limit and peak <= NATIONAL_BUILD_PEAK_MB
+    return {
+        "title": goal.title,
+        "result": f"{seconds(largest['total_seconds'])}（Python 各阶段 {seconds(largest['python_seconds'])}，"
+        f"mkdocs {seconds(largest['mkdocs']['seconds'])}），峰值内存 {megabytes(peak)}",
+        "goal": goal.text,
+        "verdict": verdict(met),
+    }
+
+
+def goal_regions(goal: Any) -> int:
+    return int(goal.sizes[1])
+
+
+def scaled_weight_row(scaled: dict[str, Any] | None) -> dict[str, str]:
+    goal = GOALS["scaled_weight"]
+    if not scaled:
+        return {"title": goal.title, "result": NOT_MEASURED, "goal": goal.text, "verdict": verdict(None)}
+    heaviest = scaled["heaviest"]
+    return {
+        "title": goal.title,
+        "result": f"{size(heaviest['without_search_kb'])}（`{heaviest['path']}`，{scaled['regions']} 个地区；"
+        f"连同搜索索引 {size(heaviest['kb'])}）",
+        "goal": goal.text,
+        "verdict": verdict(scaled["goal_met"]),
+    }
+
+
 # --- the detail sections ---------------------------------------------------------------------------
 
 
@@ -351,6 +420,9 @@ def scaling_rows(scaling: dict[str, Any]) -> list[dict[str, str]]:
                     if mkdocs and mkdocs.get("largest_shard_kb")
                     else "—"
                 ),
+                "total": seconds(item["total_seconds"]) if mkdocs else "—",
+                "zip": megabytes(mkdocs["zip_mb"]) if mkdocs and "zip_mb" in mkdocs else "—",
+                "zip_per_region": size(mkdocs.get("zip_kb_per_region")) if mkdocs and "zip_mb" in mkdocs else "—",
             }
         )
     return rows
@@ -394,6 +466,8 @@ def render_page(results: dict[str, Any]) -> str:
         summary=summary_rows(results),
         scaling_rows=scaling_rows(scaling) if scaling else [],
         skipped=skipped_notes(scaling) if scaling else [],
+        largest_build=largest_full_build(scaling),
+        site_part_names=SITE_PART_NAMES,
         measured_from=measured_at[0][:16].replace("T", " ") if measured_at else None,
         measured_to=measured_at[-1][:16].replace("T", " ") if measured_at else None,
         page_types=PAGE_TYPES,
