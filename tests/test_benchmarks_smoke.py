@@ -141,7 +141,9 @@ def test_build_scaling_builds_the_synthetic_size_with_mkdocs(results: dict[str, 
     assert sum(mkdocs["parts_mb"].values()) == pytest.approx(mkdocs["site_mb"], abs=0.1 * len(mkdocs["parts_mb"]))
     assert mkdocs["parts_mb"]["topic_columns"] > 0 and mkdocs["parts_mb"]["region_pages"] > 0
     assert 0 < mkdocs["zip_mb"] < mkdocs["site_mb"]
-    assert mkdocs["zip_kb_per_region"] == pytest.approx(mkdocs["zip_mb"] * 1e6 / 1024 / synthetic["regions"], rel=0.01)
+    # zip_mb is rounded to 0.1 MB, so the two agree to that rounding only.
+    per_region = (mkdocs["zip_mb"] * 1e6 / 1024 / synthetic["regions"], 0.05 * 1e6 / 1024 / synthetic["regions"])
+    assert mkdocs["zip_kb_per_region"] == pytest.approx(per_region[0], abs=per_region[1] + 0.1)
     assert synthetic["total_seconds"] == pytest.approx(synthetic["python_seconds"] + mkdocs["seconds"], abs=0.02)
     region_files = [path for path in (ROOT / "policy_data").glob("*.yaml") if path.name != CATALOG_FILE]
     assert scaling["real"]["regions"] == len(region_files)
