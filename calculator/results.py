@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from calculator import messages
-from calculator.data import Bound, Lookup, PolicyTable, Reference, ValueEntry, lookup
+from calculator.data import Bound, Lookup, Part, PolicyTable, Reference, ValueEntry, lookup
 from calculator.fields import FIELDS_BY_KEY
 from calculator.money import json_number, json_plain, to_decimal
+from calculator.scales import scale_parts
 from calculator.span import Span
-from calculator.vocabulary import GROUPS
+from calculator.vocabulary import BREAKDOWN_KEYS, GROUPS
 
 # A result is stale when the calculation date is this many months after its newest figure.
 STALE_AFTER_MONTHS = 12
@@ -48,11 +49,14 @@ class ParameterUse:
     reference: Reference | None
     field: str | None
     bound: Bound = "exact"
+    # Which key of a breakdown or band of a scale the value is (None for a plain parameter).
+    part: str | None = None
 
     def to_json(self) -> dict[str, Json]:
         reference = self.reference
         return {
             "id": self.id,
+            "part": self.part,
             "label": self.label,
             "unit": self.unit,
             "value": json_value(self.value, self.unit),
@@ -113,6 +117,21 @@ class Figure:
     @property
     def uses(self) -> tuple[ParameterUse, ...]:
         return (self.use, *self.also)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScaleBand:
+    """One band of a scale as read for a calculation: from `threshold` on, the figure's value."""
+
+    threshold: Decimal
+    figure: Figure
+    method: str  # the catalog's scale method (calculator/scales.py)
+    text: str  # which part of the scale the band covers, in words
+
+
+def apply(bands: Sequence[ScaleBand], base: Decimal) -> list[tuple[ScaleBand, Decimal]]:
+    """The bands of a scale that apply to `base`, with the amount of the base each covers."""
+    return scale_parts(bands, base, bands[0].method) if bands else []
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -410,6 +429,104 @@ class Trace:
             ),
             also=also,
         )
+
+    def _piece(
+        self, found: Lookup, *, raw: object, qualifier: str | None, reference: Reference, part: str, text: str
+    ) -> Figure:
+        """A band or breakdown key of a stated lookup as a figure, citing its own reference."""
+        assert found.entry is not None
+        value: Decimal | bool | str = raw if isinstance(raw, (bool, str, Decimal)) else to_decimal(raw)  # type: ignore[arg-type]
+        region = found.region or self.region
+        self._source(reference, region)
+        self._dated(found.entry)
+        info = self.table.catalog.get(found.parameter_id)
+        bound: Bound = found.bound
+        if qualifier in {"at_least", "at_most"}:
+            bound = "at_least" if qualifier == "at_least" else "at_most"
+        return Figure(
+            value=value,
+            use=ParameterUse(
+                id=found.parameter_id,
+                label=messages.part_label(self.table.label(found.parameter_id), text),
+                unit=info.unit if info is not None else "number",
+                value=value,
+                region=region,
+                region_name=self.table.region_name(region),
+                start=found.entry.start,
+                reference=reference,
+                field=None,
+                bound=bound,
+                part=part,
+            ),
+        )
+
+    def part(self, parameter_id: str, key: str, *, report: bool = True) -> Figure | None:
+        """One key of a breakdown (grade, hospital level, household status) in force; None (and, if
+        `report`, a missing entry) where the region's rules do not state it."""
+        found = self.lookup(parameter_id)
+        info = self.table.catalog.get(parameter_id)
+        names = BREAKDOWN_KEYS.get(info.breakdown or "", {}) if info is not None else {}
+        piece: Part | None = found.entry.parts.get(key) if found.stated and found.entry is not None else None
+        if piece is not None and piece.status == "stated" and piece.value is not None:
+            return self._piece(
+                found,
+                raw=piece.value,
+                qualifier=piece.qualifier,
+                reference=piece.reference,
+                part=key,
+                text=names.get(key, key),
+            )
+        if report:
+            if found.stated:
+                field_key = self.table.field_for(parameter_id)
+                field_label = FIELDS_BY_KEY[field_key].label if field_key in FIELDS_BY_KEY else None
+                message = messages.say(
+                    "missing_part",
+                    label=self.label(found),
+                    region=self.table.region_name(found.region),
+                    part=names.get(key, key),
+                    supply=messages.say("supply_field", field=field_label) if field_label else "",
+                )
+                self.report_missing(found, message=message.strip())
+            else:
+                self.report_missing(found)
+        return None
+
+    def part_keys(self, parameter_id: str) -> frozenset[str]:
+        """The keys the breakdown in force states (empty where the rules state none)."""
+        found = self.lookup(parameter_id)
+        return frozenset(found.entry.parts) if found.stated and found.entry is not None else frozenset()
+
+    def scale(self, parameter_id: str, *, report: bool = True) -> list[ScaleBand] | None:
+        """Every band of a scale in force, each as a figure citing its own reference, ascending; None
+        (and, if `report`, a missing entry) where the rules state no scale. Evaluate with `apply`."""
+        found = self.lookup(parameter_id)
+        info = self.table.catalog.get(parameter_id)
+        if not found.stated or found.entry is None or not found.entry.bands or info is None:
+            if report:
+                self.report_missing(found)
+            return None
+        bands = found.entry.bands
+        result = []
+        for index, band in enumerate(bands):
+            upper = bands[index + 1].threshold if index + 1 < len(bands) else None
+            text = messages.band_text(
+                info.threshold_label or "", band.threshold, upper, info.threshold_unit or "number"
+            )
+            figure = self._piece(
+                found,
+                raw=band.value,
+                qualifier=band.qualifier,
+                reference=band.reference,
+                part=format(to_decimal(band.threshold), "f"),
+                text=text,
+            )
+            result.append(
+                ScaleBand(
+                    threshold=to_decimal(band.threshold), figure=figure, method=info.scale_method or "", text=text
+                )
+            )
+        return result
 
     def supplied(self, parameter_id: str, value: Decimal, field_key: str) -> Figure:
         """A figure the user typed in, standing in for `parameter_id`."""
