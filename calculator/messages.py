@@ -54,7 +54,6 @@ TEMPLATES: Final[dict[str, str]] = {
     "missing_not_stated": "「{label}」：{region}的资料原文未规定。{supply}",
     "missing_absent": "「{label}」：原文未规定（已查{searched}的资料）。{supply}",
     "missing_part": "「{label}」：{region}的资料没有{part}的规定。{supply}",
-    "band_below": "{what}不足{upper}",
     "band_between": "{what}满{lower}不足{upper}",
     "band_from": "{what}{lower}以上",
     "band_within": "{what}{upper}以内",

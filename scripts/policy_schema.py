@@ -194,7 +194,9 @@ class DatedValue(Strict):
     def _keys_as_text(cls, value: Any) -> Any:
         """Grades and levels are written as bare numbers (1:); the keys are compared as text."""
         if isinstance(value, dict):
-            return {str(key) if isinstance(key, int) and not isinstance(key, bool) else key: v for key, v in value.items()}
+            return {
+                str(key) if isinstance(key, int) and not isinstance(key, bool) else key: v for key, v in value.items()
+            }
         return value
 
     @model_validator(mode="after")
@@ -372,7 +374,11 @@ def value_problems(values: dict[str, DatedValue], entry_info: CatalogEntry) -> l
             for key, part in entry.breakdown.items():
                 if key not in keys:
                     problems.append(
-                        (start, ("breakdown", key), f"unknown {entry_info.breakdown} key '{key}' (expected one of {', '.join(keys)})")
+                        (
+                            start,
+                            ("breakdown", key),
+                            f"unknown {entry_info.breakdown} key '{key}' (expected one of {', '.join(keys)})",
+                        )
                     )
                 elif part.is_stated:
                     reason = scalar_problem(part.value, unit, f"value of {key} on {start}")
