@@ -191,6 +191,10 @@ class LoadedRegion:
                     yield topic, index, parameter_id, parameter, ("policies", topic, index, "parameters", parameter_id)
 
     def line(self, loc: Loc) -> int:
+        # Breakdown keys written as bare numbers (grade 1:) are ints in the YAML, text in the model.
+        as_written = tuple(int(p) if isinstance(p, str) and p.isdigit() and p not in ("0",) else p for p in loc)
+        if as_written != loc and as_written[:-1] in self.lines:
+            return max(_line_for(as_written, self.lines), _line_for(loc, self.lines))
         return _line_for(loc, self.lines)
 
 
