@@ -701,6 +701,8 @@ def _compile_parameter(
         "counter": entry_info.counter,
         "aspect": entry_info.aspect,
         "kind": entry_info.kind,
+        "scale": entry_info.scale.model_dump() if entry_info.scale else None,
+        "breakdown": entry_info.breakdown,
         "statistic": entry_info.statistic,
         "fallback": entry_info.fallback,
         "applies_to": list(parameter.applies_to or item_groups),

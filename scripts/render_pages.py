@@ -34,8 +34,10 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from calculator.data import inheritance_source
+from calculator.messages import band_text
 from calculator.vocabulary import (
     ASPECTS,
+    BREAKDOWN_KEYS,
     DATE_BASES,
     DOCUMENT_KINDS,
     GROUPS,
@@ -180,6 +182,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """One band of a scale or key of a breakdown as the reader sees it, with its own citation
+    where the source states it apart (None: the dated value's citation covers it)."""
+
+    label: str
+    text: str
+    citation: Citation | None
+
+
+@dataclass(frozen=True)
 class Entry:
     """One dated value as the reader sees it."""
 
@@ -192,6 +204,14 @@ class Entry:
     date_note: str | None
     statistic: bool
     citation: Citation
+    # A scale's bands or a breakdown's keys (empty for a plain figure).
+    pieces: tuple[Piece, ...] = ()
+
+    @property
+    def citations(self) -> list[Citation]:
+        """The dated value's citation, then the bands' or keys' own, each once."""
+        found = [self.citation, *(piece.citation for piece in self.pieces if piece.citation is not None)]
+        return list(dict.fromkeys(found))
 
     @property
     def stated(self) -> bool:
@@ -213,10 +233,44 @@ class Entry:
         return DATE_BASES[self.date_basis] + ("：" + self.date_note if self.date_note else "")
 
 
+def pieces_of(parameter: dict[str, Any], value: Any) -> tuple[Piece, ...]:
+    """The bands of a scale (ascending) or the keys of a breakdown (in vocabulary order), readable."""
+    unit, counter = parameter["unit"], parameter.get("counter")
+
+    def cited(raw: dict[str, Any]) -> Citation | None:
+        return Citation.of(raw["reference"]) if raw.get("reference") else None
+
+    if isinstance(value, list):
+        scale = parameter.get("scale") or {}
+        pieces = []
+        for index, band in enumerate(value):
+            upper = value[index + 1]["threshold"] if index + 1 < len(value) else None
+            label = band_text(
+                scale.get("threshold_label", ""), band["threshold"], upper, scale.get("threshold_unit", "number")
+            )
+            text = format_value(band["value"], unit, counter=counter, qualifier=band.get("qualifier"))
+            pieces.append(Piece(label, text, cited(band)))
+        return tuple(pieces)
+    names = BREAKDOWN_KEYS.get(parameter.get("breakdown") or "", {})
+    order = {key: index for index, key in enumerate(names)}
+    pieces = []
+    for key, part in sorted(value.items(), key=lambda item: order.get(item[0], len(order))):
+        if part["status"] == "stated":
+            text = format_value(part["value"], unit, counter=counter, qualifier=part.get("qualifier"))
+        else:
+            text = VALUE_STATUSES[part["status"]]
+        pieces.append(Piece(names.get(key, key), text, cited(part)))
+    return tuple(pieces)
+
+
 def entries_of(parameter: dict[str, Any]) -> list[Entry]:
     entries = []
     for value in parameter["values"]:
-        if value["status"] == "stated":
+        pieces: tuple[Piece, ...] = ()
+        if value["status"] == "stated" and isinstance(value["value"], (list, dict)):
+            pieces = pieces_of(parameter, value["value"])
+            text = "；".join(f"{piece.label} {piece.text}" for piece in pieces)
+        elif value["status"] == "stated":
             text = format_value(
                 value["value"], parameter["unit"], counter=parameter.get("counter"), qualifier=value.get("qualifier")
             )
@@ -233,6 +287,7 @@ def entries_of(parameter: dict[str, Any]) -> list[Entry]:
                 date_note=value.get("date_note"),
                 statistic=bool(parameter.get("statistic")),
                 citation=Citation.of(value["reference"]),
+                pieces=pieces,
             )
         )
     return entries
@@ -430,6 +485,21 @@ class SiteData:
             tables.append(Table(aspect, rows, footnotes))
         return tables
 
+    def inherited_figures(self, region_id: str) -> list[tuple[str, list[tuple[str, Cell]]]]:
+        """(topic, [(parameter id, cell)]) for the figures the region takes from an ancestor: the rules
+        its own file does not state that hold there under the catalog's fallback (inherit or floor),
+        by the same rule as the tables and the calculator (calculator.data.inheritance_source)."""
+        own = self.parameters[region_id]
+        ancestors = self.regions[region_id]["ancestors"]
+        candidates = sorted({pid for ancestor in ancestors for pid in self.parameters[ancestor]} - set(own))
+        by_topic: dict[str, list[tuple[str, Cell]]] = {}
+        footnotes = Footnotes("fn-inherited")  # the region page quotes the sources beside each figure
+        for pid in candidates:
+            cell = self.cell(region_id, pid, footnotes)
+            if cell.origin in {"inherited", "floor"}:
+                by_topic.setdefault(self.topic_of(pid), []).append((pid, cell))
+        return [(topic, by_topic[topic]) for topic in TOPICS if topic in by_topic]
+
     def region_items(self, region_id: str, topic: str | None = None) -> list[dict[str, Any]]:
         return [item for item in self._items_by_region.get(region_id, []) if topic is None or item["topic"] == topic]
 
@@ -484,7 +554,8 @@ class SiteData:
         for region_id, params in self.parameters.items():
             for pid, parameter in params.items():
                 for entry in entries_of(parameter):
-                    index.setdefault(entry.citation.document, []).append((region_id, pid, parameter, entry))
+                    for document in dict.fromkeys(citation.document for citation in entry.citations):
+                        index.setdefault(document, []).append((region_id, pid, parameter, entry))
         return index
 
     def document_date_range(self) -> tuple[str, str]:
