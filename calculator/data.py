@@ -70,6 +70,7 @@ class Part:
     value: Scalar | None
     qualifier: str | None
     at_most: str | None
+    requires: tuple[str, ...]
     reference: Reference  # the key's own reference, or the dated value's
 
 
@@ -255,6 +256,7 @@ class PolicyTable:
                     value=part.get("value"),
                     qualifier=part.get("qualifier"),
                     at_most=part.get("at_most"),
+                    requires=tuple(part.get("requires") or ()),
                     reference=self._reference(part["reference"]) if part.get("reference") else reference,
                 )
                 for key, part in figure.items()
@@ -427,6 +429,55 @@ def _found(
         limit=limit,
         silent_entry=silent_entry,
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartLookup:
+    """What a breakdown lookup found for one key: the part (stated, or limited by `at_most`, or a
+    silent 原文未规定) and the lookup of the dated value it belongs to (for sources and reports)."""
+
+    key: str
+    part: Part
+    found: Lookup
+
+
+def lookup_parts(table: PolicyTable, region_id: str, parameter_id: str, on: date) -> dict[str, PartLookup]:
+    """Every key of a breakdown in force on `on`, each from the nearest region that states it.
+
+    Keys inherit one by one under the catalog's fallback: a region whose breakdown leaves a key out
+    (or marks it 原文未规定) takes that key from its ancestors (*inherit*; *floor* as a minimum),
+    while *none* reads the region's own breakdown only. A key stated nowhere is absent.
+    """
+    fallback = table.fallback(parameter_id)
+    found_parts: dict[str, PartLookup] = {}
+    silent: dict[str, PartLookup] = {}
+    searched: list[str] = []
+    for index, candidate in enumerate(table.chain(region_id)):
+        if index > 0 and fallback == "none":
+            break
+        searched.append(candidate)
+        parameter = table.parameter(candidate, parameter_id)
+        entry = parameter.entry_on(on) if parameter is not None else None
+        if parameter is None or entry is None or entry.status != "stated":
+            if entry is not None and entry.status == "repealed":
+                break
+            continue
+        for key, part in entry.parts.items():
+            if key in found_parts:
+                continue
+            here = (parameter_id, candidate, parameter, tuple(searched))
+            if part.status == "stated" or part.at_most:
+                bound: Bound = "exact"
+                if part.qualifier in {"at_least", "at_most"}:
+                    bound = "at_least" if part.qualifier == "at_least" else "at_most"
+                elif index > 0 and fallback == "floor":
+                    bound = "at_least"
+                found_parts[key] = PartLookup(key=key, part=part, found=_found(here, "stated", entry, bound=bound))
+            else:
+                silent.setdefault(key, PartLookup(key=key, part=part, found=_found(here, "not_stated", entry)))
+    for key, item in silent.items():
+        found_parts.setdefault(key, item)
+    return found_parts
 
 
 def read_bundled_text() -> str:

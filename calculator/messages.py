@@ -75,9 +75,8 @@ TEMPLATES: Final[dict[str, str]] = {
     "subsidy_no_double": "同时符合多项代缴条件，不重复代缴，取较高的一项：{value}",
     "subsidy_assume_no_double": "同时符合多项代缴条件时按不重复代缴、取较高的一项计算（原文未写明）",
     "subsidy_assume_known_one": "另一项代缴的金额原文未规定；不重复代缴，按已知的一项计算（实际可能更高）",
-    "subsidy_target_poor": "困难群体代缴",
+    "subsidy_target": "{groups}代缴",
     "payer_shares": "省级财政负担{provincial}，市县财政负担{local}",
-    "subsidy_target_disability": "重度残疾人代缴",
     # --- pension_monthly ----------------------------------------------------------------------
     "pension_subsidy_rule": "政府缴费补贴：个人每年缴费 {contribution}，{rule}，即 {subsidy}",
     "pension_basic_floor": "基础养老金：至少 {value}（当地资料未写明数额，按全国最低标准计，实际不会更低）",

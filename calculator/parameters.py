@@ -14,11 +14,10 @@ CALCULATOR_PARAMETERS: Final[frozenset[str]] = frozenset(
     {
         # pension
         "pension.resident.basic_pension",
-        "pension.resident.paid_contribution.poor",
+        "pension.resident.paid_contribution.by_status",
         "pension.resident.paid_contribution.poor.provincial_share",
         "pension.resident.paid_contribution.poor.local_share",
         "pension.resident.paid_contribution.no_double_payment",
-        "pension.resident.paid_contribution.severe_disability",
         "pension.resident.paid_contribution.severe_disability.payer",
         "pension.resident.paid_contribution.severe_disability.no_double_payment",
         "pension.resident.contribution_subsidy.minimum",

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from calculator import messages
-from calculator.data import Bound, Lookup, Part, PolicyTable, Reference, ValueEntry, lookup
+from calculator.data import Bound, Lookup, PartLookup, PolicyTable, Reference, ValueEntry, lookup, lookup_parts
 from calculator.fields import FIELDS_BY_KEY
 from calculator.money import json_number, json_plain, to_decimal
 from calculator.scales import scale_parts
@@ -360,8 +360,15 @@ class Trace:
     def applies(self, found: Lookup, default_groups: Iterable[str] = ()) -> bool:
         """Whether a group-specific parameter covers this household (notes any implied group)."""
         groups = set(found.parameter.applies_to) if found.parameter is not None else set(default_groups)
-        if not self._meets_requirements(found):
+        required = found.parameter.requires if found.parameter is not None else ()
+        return self.covers(groups, required, self.label(found))
+
+    def covers(self, groups: Iterable[str], required: Iterable[str], label: str) -> bool:
+        """Whether a rule for `groups` with conditions `required` covers this household; an implied
+        group and an unanswered 户籍 (taken as the one required) are noted as assumptions."""
+        if not self._meets_requirements(required, label):
             return False
+        groups = set(groups)
         if self.status & groups:
             return True
         for status, (implied, note) in STATUS_IMPLIES.items():
@@ -370,14 +377,13 @@ class Trace:
                 return True
         return False
 
-    def _meets_requirements(self, found: Lookup) -> bool:
+    def _meets_requirements(self, required: Iterable[str], label: str) -> bool:
         """Conditions besides the group (e.g. 农村 only); an unanswered 户籍 is assumed rural, said so."""
-        required = set(found.parameter.requires) if found.parameter is not None else set()
-        for group in required:
+        for group in set(required):
             if group in self.status:
                 continue
             if group in RESIDENCE_GROUPS and not self.status & RESIDENCE_GROUPS:
-                self.assume(messages.say("assume_residence", group=GROUPS[group], label=self.label(found)))
+                self.assume(messages.say("assume_residence", group=GROUPS[group], label=label))
                 continue
             return False
         return True
@@ -460,42 +466,61 @@ class Trace:
             ),
         )
 
+    def parts(self, parameter_id: str) -> dict[str, PartLookup]:
+        """Every key of a breakdown in force here, each from the nearest region stating it."""
+        return lookup_parts(self.table, self.region, parameter_id, self.on)
+
     def part(self, parameter_id: str, key: str, *, report: bool = True) -> Figure | None:
-        """One key of a breakdown (grade, hospital level, household status) in force; None (and, if
-        `report`, a missing entry) where the region's rules do not state it."""
-        found = self.lookup(parameter_id)
+        """One key of a breakdown (grade, hospital level, household status) as a figure: stated, or
+        limited by another parameter (`at_most`); None (and, if `report`, a missing entry) otherwise."""
         info = self.table.catalog.get(parameter_id)
         names = BREAKDOWN_KEYS.get(info.breakdown or "", {}) if info is not None else {}
-        piece: Part | None = found.entry.parts.get(key) if found.stated and found.entry is not None else None
-        if piece is not None and piece.status == "stated" and piece.value is not None:
+        item = self.parts(parameter_id).get(key)
+        text = names.get(key, key)
+        if item is not None and item.part.status == "stated" and item.part.value is not None:
             return self._piece(
-                found,
-                raw=piece.value,
-                qualifier=piece.qualifier,
-                reference=piece.reference,
+                item.found,
+                raw=item.part.value,
+                qualifier=item.part.qualifier,
+                reference=item.part.reference,
                 part=key,
-                text=names.get(key, key),
+                text=text,
             )
+        if item is not None and item.part.status == "not_stated" and item.part.at_most:
+            limit = self.lookup(item.part.at_most)
+            if limit.stated and limit.bound != "at_least":
+                limiting = self.use(limit)
+                figure = self._piece(
+                    item.found,
+                    raw=limiting.value,
+                    qualifier="at_most",
+                    reference=item.part.reference,
+                    part=key,
+                    text=text,
+                )
+                return Figure(value=figure.value, use=figure.use, also=(limiting.use,))
         if report:
-            if found.stated:
+            whole = self.lookup(parameter_id)
+            if item is None and whole.stated:
                 field_key = self.table.field_for(parameter_id)
                 field_label = FIELDS_BY_KEY[field_key].label if field_key in FIELDS_BY_KEY else None
                 message = messages.say(
                     "missing_part",
-                    label=self.label(found),
-                    region=self.table.region_name(found.region),
-                    part=names.get(key, key),
+                    label=self.label(whole),
+                    region=self.table.region_name(whole.region),
+                    part=text,
                     supply=messages.say("supply_field", field=field_label) if field_label else "",
                 )
-                self.report_missing(found, message=message.strip())
+                self.report_missing(whole, message=message.strip())
             else:
-                self.report_missing(found)
+                self.report_missing(item.found if item is not None else whole)
         return None
 
     def part_keys(self, parameter_id: str) -> frozenset[str]:
-        """The keys the breakdown in force states (empty where the rules state none)."""
-        found = self.lookup(parameter_id)
-        return frozenset(found.entry.parts) if found.stated and found.entry is not None else frozenset()
+        """The keys of the breakdown in force that have a figure (stated or limited)."""
+        return frozenset(
+            key for key, item in self.parts(parameter_id).items() if item.part.status == "stated" or item.part.at_most
+        )
 
     def scale(self, parameter_id: str, *, report: bool = True) -> list[ScaleBand] | None:
         """Every band of a scale in force, each as a figure citing its own reference, ascending; None

@@ -735,6 +735,7 @@ def _compiled_value(entry: DatedValue) -> Any:
                 "value": part.value if part.is_stated else None,
                 "qualifier": part.qualifier,
                 "at_most": part.at_most,
+                "requires": list(part.requires),
                 "note": part.note,
                 "reference": part.reference.model_dump() if part.reference else None,
             }

@@ -150,6 +150,8 @@ class Part(Strict):
     not_stated: StrictBool = False
     at_most: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
     qualifier: Qualifier | None = None
+    # Conditions besides the key itself (e.g. rural_resident: the 代缴 for 低保对象 in 农村 only).
+    requires: list[Group] = []
     reference: Reference | None = None
     note: Text | None = None
 
