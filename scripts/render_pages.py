@@ -70,7 +70,10 @@ CSV_COLUMNS = {
     "主题": "养老保险、医疗保障等主题",
     "参数编号": "该项目的固定编号，对比表中每一行的链接也用它",
     "名称": "该项目的中文名称",
-    "数值": "原始数值：比例写百分数本身（60 表示 60%），是否类写 true / false，原文未规定时为空",
+    "数值": (
+        "原始数值：比例写百分数本身（60 表示 60%），是否类写 true / false，原文未规定时为空；"
+        "分段标准写成 [[起点, 数值], …]，分项标准写成 {项目: 数值}"
+    ),
     "单位": "数值的单位",
     "显示为": "网页上显示的写法（含单位和“约”“不低于”等限定词）",
     "起始日期": "从哪天起适用（统计数字为截至日期）",
@@ -620,7 +623,7 @@ def csv_rows(data: SiteData) -> list[list[str]]:
                         TOPICS[parameter["topic"]],
                         pid,
                         parameter["label"],
-                        "" if raw is None else (json.dumps(raw) if isinstance(raw, bool) else str(raw)),
+                        csv_value(raw),
                         UNITS[parameter["unit"]][0],
                         entry.text,
                         entry.start,
@@ -634,6 +637,18 @@ def csv_rows(data: SiteData) -> list[list[str]]:
                     ]
                 )
     return rows
+
+
+def csv_value(raw: Any) -> str:
+    """The stored value for the download: a scale as [[threshold, value], ...] and a breakdown as
+    {key: value} (JSON, the figures only; the sources are in the other columns and the JSON file)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, list):
+        return json.dumps([[band["threshold"], band["value"]] for band in raw], ensure_ascii=False)
+    if isinstance(raw, dict):
+        return json.dumps({key: part["value"] for key, part in raw.items()}, ensure_ascii=False)
+    return json.dumps(raw) if isinstance(raw, bool) else str(raw)
 
 
 def csv_text(data: SiteData) -> str:

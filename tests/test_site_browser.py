@@ -145,7 +145,7 @@ def test_glossary_terms_explain_themselves_on_hover_focus_and_tap(browser_page: 
 def test_copy_link_puts_the_row_address_on_the_clipboard(clipboard_page: Any, site_url: str) -> None:
     page = clipboard_page
     page.goto(site_url + "topics/medical.html?regions=beijing,shaanxi")
-    row_id = "medical.critical_illness.poor.tier_1_ratio"
+    row_id = "medical.critical_illness.poor.bands"
     button = page.locator(f'button.copy-link[data-anchor="{row_id}"]')
     button.click()
     page.wait_for_function(
