@@ -215,6 +215,8 @@ class BenefitResult:
     assumptions: tuple[str, ...]
     missing: tuple[Missing, ...]
     as_of: date | None
+    # How current the region's data is: the age that counts when the result used no dated figure.
+    region_as_of: date | None = None
     # The amount above which a bound says nothing (e.g. the whole bill for a reimbursement).
     ceiling: Decimal | None = None
     target: str | None = None
@@ -237,7 +239,7 @@ class BenefitResult:
 
     @property
     def stale(self) -> bool:
-        return stale_on(self.on, self.as_of)
+        return stale_on(self.on, self.as_of or self.region_as_of)
 
     def display(self) -> str:
         answer = self.answer
@@ -283,7 +285,7 @@ class BenefitResult:
             "summary": messages.say("summary", region=self.region_name, label=self.label, display=display),
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "stale": stale,
-            "stale_message": stale_message(self.on, self.as_of) if stale else None,
+            "stale_message": stale_message(self.on, self.as_of or self.region_as_of) if stale else None,
             "target": None if self.target is None else {"text": self.target},
             "steps": [step.to_json() for step in self.steps],
             "sources": [source.to_json() for source in self.sources],
@@ -299,7 +301,7 @@ def months_between(earlier: date, later: date) -> int:
 
 
 def stale_on(on: date, as_of: date | None) -> bool:
-    """More than a year after the newest figure used (a result that used no dated figure is not stale)."""
+    """More than a year after the newest figure used (or, without one, after the region's data)."""
     return as_of is not None and months_between(as_of, on) > STALE_AFTER_MONTHS
 
 
@@ -704,6 +706,7 @@ class Trace:
             assumptions=tuple(self._assumptions),
             missing=tuple(self._missing.values()),
             as_of=self._as_of,
+            region_as_of=self.table.regions[self.region].data_as_of,
             ceiling=ceiling,
             target=target,
             unknown_reason=unknown_reason,

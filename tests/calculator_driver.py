@@ -55,6 +55,13 @@ def cell_problems(case: GoldenCase, text: str) -> list[str]:
         if "不符合条件" not in text:
             problems.append("not marked 不符合条件")
         return problems
+    if expect.get("stale") is True and "数字可能已过时" not in text:
+        problems.append("stale result not flagged 数字可能已过时")
+    if expect.get("stale") is False and "数字可能已过时" in text:
+        problems.append("fresh result flagged as stale")
+    target = expect.get("target")
+    if isinstance(target, dict) and target.get("text") and target["text"] not in text:
+        problems.append("target not shown as a target")
     if expect.get("display") and expect["display"] not in text:
         problems.append(f"{expect['display']} not shown")
     bounds = expect.get("bounds") or {}

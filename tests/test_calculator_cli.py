@@ -81,9 +81,8 @@ def test_every_benefit_result_carries_bounds_age_and_staleness(compiled: dict[st
         for benefit, result in benefits.items():
             assert {"bounds", "as_of", "stale", "answer", "display"} <= set(result), (region, benefit)
             assert result["display"], (region, benefit)
-            # A 2026 calculation with 2017–2018 figures warns in every result that used any figure.
-            if result["as_of"] is not None:
-                assert result["stale"] is True and result["stale_message"], (region, benefit)
+            # A 2026 calculation with 2017–2021 data warns in every result.
+            assert result["stale"] is True and result["stale_message"], (region, benefit)
 
 
 def test_estimate_limits_to_the_regions_asked_for(compiled: dict[str, Any], tmp_path: Path) -> None:
@@ -133,3 +132,17 @@ def test_missing_data_file_says_to_run_the_build(tmp_path: Path) -> None:
     assert "构建" in completed.stderr and "scripts.build" in completed.stderr
     assert "Traceback" not in completed.stderr
     assert completed.stdout == ""
+
+
+def test_example_households_warn_in_2026_and_not_on_the_default_date(compiled: dict[str, Any]) -> None:
+    """Every result of every example household: no warning on the data's own date, one in 2026."""
+    from calculator.api import calculate
+    from calculator.presets import PRESETS
+
+    for preset in PRESETS:
+        fresh = calculate(preset.household)
+        later = calculate({**preset.household, "on": "2026-03-01"})
+        for region, benefits in fresh["results"].items():
+            for benefit, result in benefits.items():
+                assert result["stale"] is False, (preset.id, region, benefit)
+                assert later["results"][region][benefit]["stale"] is True, (preset.id, region, benefit)

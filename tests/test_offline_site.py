@@ -28,8 +28,10 @@ from scripts.embed_runtime import RUNTIME_FILES
 DISK_CASE_IDS = (
     "national_caesarean_adds_fifteen_days",
     "delingha_basic_pension_plus_account",
-    "shaanxi_registered_poor_topped_up_to_ninety_percent",
+    "shaanxi_ninety_percent_is_a_target_shown_not_paid",
     "wage_below_sixty_percent_is_raised_to_the_floor",
+    "beijing_settlement_slip_basic_paid_then_critical_illness_tiers",
+    "a_calculation_years_after_the_newest_figure_warns_that_it_is_stale",
 )
 DISK_CASES = [case for case in CASES if case.id in DISK_CASE_IDS]
 # The runtime files only the http route fetches; from disk they must come from the embedded scripts.
