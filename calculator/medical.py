@@ -221,6 +221,7 @@ def _bands(trace: Trace, inputs: MedicalInputs) -> tuple[list[ScaleBand], list[F
     if inputs.critical_illness_ratio is None and _poor_candidates(trace, inputs, BANDS, None):
         bands = trace.scale(BANDS, report=False)
         if bands:
+            trace.cite(bands)  # every band is part of the calculation shown
             return bands, [band.figure for band in bands]
     general_ratio = f"{CRITICAL}.ratio" if inputs.scheme == "resident" else f"{CRITICAL}.employee_ratio"
     ratio = _first(

@@ -439,14 +439,24 @@ class Trace:
         )
 
     def _piece(
-        self, found: Lookup, *, raw: object, qualifier: str | None, reference: Reference, part: str, text: str
+        self,
+        found: Lookup,
+        *,
+        raw: object,
+        qualifier: str | None,
+        reference: Reference,
+        part: str,
+        text: str,
+        cite: bool = True,
     ) -> Figure:
-        """A band or breakdown key of a stated lookup as a figure, citing its own reference."""
+        """A band or breakdown key of a stated lookup as a figure, citing its own reference (unless
+        `cite` is False: a scale's bands are cited once the calculation uses them, see `cite`)."""
         assert found.entry is not None
         value: Decimal | bool | str = raw if isinstance(raw, (bool, str, Decimal)) else to_decimal(raw)  # type: ignore[arg-type]
         region = found.region or self.region
-        self._source(reference, region)
-        self._dated(found.entry)
+        if cite:
+            self._source(reference, region)
+            self._dated(found.entry)
         info = self.table.catalog.get(found.parameter_id)
         bound: Bound = found.bound
         if qualifier in {"at_least", "at_most"}:
@@ -524,6 +534,14 @@ class Trace:
             key for key, item in self.parts(parameter_id).items() if item.part.status == "stated" or item.part.at_most
         )
 
+    def cite(self, bands: Iterable[ScaleBand]) -> None:
+        """Record the sources of the bands of a scale that the calculation used."""
+        for band in bands:
+            found = self.lookup(band.figure.use.id)
+            if found.entry is not None and band.figure.use.reference is not None:
+                self._source(band.figure.use.reference, band.figure.use.region or self.region)
+                self._dated(found.entry)
+
     def scale(self, parameter_id: str, *, report: bool = True) -> list[ScaleBand] | None:
         """Every band of a scale in force, each as a figure citing its own reference, ascending; None
         (and, if `report`, a missing entry) where the rules state no scale. Evaluate with `apply`."""
@@ -547,6 +565,7 @@ class Trace:
                 reference=band.reference,
                 part=format(to_decimal(band.threshold), "f"),
                 text=text,
+                cite=False,
             )
             result.append(
                 ScaleBand(

@@ -66,6 +66,7 @@ def _benefit(trace: Trace, household: Household) -> tuple[dict[str, object], Dec
         bands = trace.scale(MAX_MONTHS)
         applying = apply(bands, inputs.insured_years) if bands else []
         if applying:
+            trace.cite([applying[0][0]])
             months = applying[0][0].figure
             trace.step(
                 "unemp_benefit_months",

@@ -124,3 +124,15 @@ def test_region_page_lists_inherited_figures_and_where_they_come_from(
     assert "medical.critical_illness.poor.threshold" not in rows
     # the county's own figure is in its own section, not among the inherited ones
     assert "unemployment.benefit_monthly" not in rows
+
+
+def test_a_scale_cites_only_the_band_the_calculation_used(fixture_table: PolicyTable) -> None:
+    household = {"on": "2021-01-15", "unemployment.insured_years": 4, "unemployment.contract_ended": True}
+    result = calculate_with(fixture_table, household, ["fixture_county"])["results"]["fixture_county"]["unemployment"]
+    sections = {source["section"] for source in result["sources"]}
+    assert "第五条" in sections and "第五条第三款" not in sections  # the third band has its own section
+    uses = [
+        use for step in result["steps"] for use in step["parameters"] if use["id"] == "unemployment.max_benefit_months"
+    ]
+    assert [(use["part"], use["value"], use["bound"]) for use in uses] == [("3", 12, "at_most")]
+    assert uses[0]["label"].endswith("累计缴费时间满3年不足8年")
