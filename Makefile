@@ -49,5 +49,5 @@ bench: setup browsers
 	$(PY) -m benchmarks.run_all
 
 clean:
-	rm -rf build dist site calculator/data docs/generated docs/index.md docs/calculator.md \
+	rm -rf build dist site calculator/data docs/generated docs/index.md docs/calculator.md docs/about.md \
 	  docs/topics docs/regions docs/sources docs/downloads docs/vendor

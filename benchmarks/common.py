@@ -313,6 +313,7 @@ def machine() -> dict[str, Any]:
         "pyodide": _npm_version("pyodide"),
         "lighthouse": _npm_version("lighthouse"),
         "mkdocs": _python_version("mkdocs"),
+        "properdocs": _python_version("properdocs"),
         "mkdocs_material": _python_version("mkdocs-material"),
         "playwright": _python_version("playwright"),
     }

@@ -39,8 +39,8 @@ def calculator_run(browser: Any, url: str, page_errors: set[str]) -> dict[str, f
     with fresh_page(browser) as page:
         page.add_init_script(CALCULATOR_CLOCK)
         page.goto(url, wait_until="commit")
-        page.wait_for_function("window.__benchCalc && window.__benchCalc.first !== null", timeout=TIMEOUT_MS)
-        page.wait_for_function("window.__benchCalc.ready !== null", timeout=TIMEOUT_MS)
+        page.wait_for_function("() => window.__benchCalc && window.__benchCalc.first !== null", timeout=TIMEOUT_MS)
+        page.wait_for_function("() => window.__benchCalc.ready !== null", timeout=TIMEOUT_MS)
         clock = page.evaluate("window.__benchCalc")
         page_errors.update(page.bench_errors)
         failed = page.locator("#calc-runtime.calc-runtime-failed").count()
@@ -53,7 +53,7 @@ def bare_run(browser: Any, url: str, timeout_ms: int = TIMEOUT_MS) -> dict[str, 
     with fresh_page(browser) as page:
         page.goto(url, wait_until="commit")
         try:
-            page.wait_for_function("window.__benchBare !== undefined", timeout=timeout_ms)
+            page.wait_for_function("() => window.__benchBare !== undefined", timeout=timeout_ms)
         except Exception as error:  # playwright's TimeoutError: the page never finished
             return {"error": f"no answer within {timeout_ms / 1000:.0f} s ({type(error).__name__})"}
         state: dict[str, Any] = page.evaluate("window.__benchBare")

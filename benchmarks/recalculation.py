@@ -125,10 +125,10 @@ def time_changes(browser: Any, url: str, changes: int, *, without_qr_code: bool 
         if without_qr_code:
             page.add_init_script(WITHOUT_QR_CODE)
         page.goto(url, wait_until="commit")
-        page.wait_for_function("window.__benchCalc && window.__benchCalc.first !== null", timeout=TIMEOUT_MS)
-        page.wait_for_function("window.__benchCalc.ready !== null", timeout=TIMEOUT_MS)
+        page.wait_for_function("() => window.__benchCalc && window.__benchCalc.first !== null", timeout=TIMEOUT_MS)
+        page.wait_for_function("() => window.__benchCalc.ready !== null", timeout=TIMEOUT_MS)
         page.wait_for_function(
-            "document.getElementById('calc-charts') && document.getElementById('calc-charts').childElementCount > 0",
+            "() => (document.getElementById('calc-charts')?.childElementCount ?? 0) > 0",
             timeout=CHART_TIMEOUT_MS,
         )
         regions = page.locator("#calculator table.calc-summary tbody tr").count()

@@ -3,7 +3,7 @@
     python -m benchmarks.run_all [--quick] [--budget 570] [--keep DIR]
 
 1. builds a scratch copy of the working tree (`python -m scripts.build`, timed: the full build);
-2. on that site: first result, recalculation, weight, Lighthouse (headless Chromium);
+2. on that site: first result, recalculation, weight, search, Lighthouse (headless Chromium);
 3. in that copy: the engine, CPython against Pyodide;
 4. build scaling with synthetic data, in whatever time is left of `--budget` (sizes that would not
    finish in it are skipped and their time predicted from the smaller ones);
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import build_scaling, first_result, lighthouse, page, recalculation, weight
+from benchmarks import build_scaling, first_result, lighthouse, page, recalculation, search, weight
 from benchmarks.common import (
     RESULTS_DIR,
     build_site,
@@ -114,6 +114,7 @@ def run_all(
         attempt("first_result", lambda: first_result.measure(site, chosen["first_result_runs"]))
         attempt("recalculation", lambda: recalculation.measure(site, chosen["recalculation_changes"]))
         attempt("weight", lambda: weight.measure(site, project, quick=quick))
+        attempt("search", lambda: search.measure(site, quick=quick))
         attempt(
             "lighthouse",
             lambda: lighthouse.measure(

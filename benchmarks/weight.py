@@ -11,9 +11,10 @@ and the like, built from the same template) are counted as their own HTML plus w
 loaded besides its HTML, and marked as computed. Over
 file:// the home, topic, region and calculator pages are loaded and the bytes of the files they
 read counted from disk. The calculator page is counted before Python (everything but the runtime
-files) and after it is ready. The search index, which mkdocs-material loads on every page, is shown
-apart. The offline copy: the built site folder, what only one route reads, and the zip made by
-scripts/offline_zip.py when the project has it (run from PROJECT_DIR).
+files) and after it is ready. Search index files, which no page should read until someone
+searches (benchmarks/search.py measures that), are shown apart. The offline copy: the built site
+folder, what only one route reads, and the zip made by scripts/offline_zip.py when the project has it
+(run from PROJECT_DIR).
 Goal: every page but the calculator < 300 KB transferred, no Pyodide bytes.
 Writes build/benchmarks/weight.json.
 """
@@ -44,7 +45,8 @@ from benchmarks.goals import GOALS
 
 # Files of the Python runtime: none of them may load on any page but the calculator.
 RUNTIME_FOLDERS = ("vendor/pyodide/", "vendor/offline/", "vendor/calculator/")
-SEARCH_INDEX_NAMES = ("search/search_index.json", "search/search_index.js")
+# The search index (scripts/search_index.py): pages read it only when someone searches.
+SEARCH_INDEX_FOLDER = "search/"
 QUIET_SECONDS = 0.3
 # Pages of the other types loaded in Chromium (the heaviest by HTML size); the rest are computed.
 OTHER_PAGES_LOADED = 3
@@ -143,7 +145,7 @@ class Loads:
 
 
 def summarise(files: list[dict[str, Any]]) -> dict[str, Any]:
-    search = [entry for entry in files if entry["path"] in SEARCH_INDEX_NAMES]
+    search = [entry for entry in files if entry["path"].startswith(SEARCH_INDEX_FOLDER)]
     return {
         "requests": len(files),
         "kb": kilobytes(sum(entry["bytes"] for entry in files)),
@@ -165,7 +167,7 @@ def load_page(browser: Any, site: Path, base: str, path: str) -> dict[str, Any]:
         if path == CALCULATOR_PAGE:
             page.goto(base + path + "#" + household_fragment(), wait_until="load")
             page.wait_for_function(
-                "document.getElementById('calculator').dataset.runtime === 'ready'", timeout=TIMEOUT_MS
+                "() => document.getElementById('calculator').dataset.runtime === 'ready'", timeout=TIMEOUT_MS
             )
         else:
             page.goto(base + path, wait_until="load")

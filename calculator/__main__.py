@@ -7,7 +7,9 @@
                                                       # {"results": {REGION: {BENEFIT: {...}}}}
 
 Exit codes: 0 success, 1 the compiled data is missing or unreadable, 2 invalid input
-(with {"errors": {FIELD: MESSAGE}} on stdout).
+(with {"errors": {FIELD: MESSAGE}} on stdout). A request is read exactly as the web page's
+`calculate_json` reads it (`decode_request`), so whatever the page refuses, this refuses with exit 2;
+no input makes it print a traceback.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from calculator import messages
-from calculator.api import calculate_with, field_definitions, region_list
+from calculator.api import RequestRefused, answer, decode_request, field_definitions, refusal, region_list
 from calculator.data import PolicyDataInvalid, PolicyDataMissing, PolicyTable, load_bundled
 from calculator.fields import REQUEST_ERROR_KEY
 
@@ -32,8 +34,9 @@ def _print(payload: Any) -> None:
 
 
 def _read_household(source: Path | None) -> Any:
-    text = source.read_text(encoding="utf-8") if source is not None else sys.stdin.read()
-    return json.loads(text)
+    """The decoded request; raises RequestRefused (bad JSON, too deep, ...) or OSError."""
+    data = source.read_bytes() if source is not None else sys.stdin.buffer.read()
+    return decode_request(data)
 
 
 def _table() -> PolicyTable | None:
@@ -67,13 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         household = _read_household(args.input)
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         _print({"errors": {REQUEST_ERROR_KEY: messages.say("input_unreadable", reason=error.__class__.__name__)}})
         return EXIT_INPUT
-    except ValueError:
-        _print({"errors": {REQUEST_ERROR_KEY: messages.say("request_not_json")}})
+    except RequestRefused as error:
+        _print(refusal(error))
         return EXIT_INPUT
-    result = calculate_with(table, household, args.regions)
+    # Answered exactly as the page's boundary answers the same request (`answer`): a household object,
+    # or the page's own {"action": ..., "household": ...}; --region chooses the regions.
+    request = {**household, "regions": args.regions} if isinstance(household, dict) and args.regions else household
+    try:
+        result: Any = answer(request)
+    except Exception:  # the page's boundary answers the same way: never a traceback
+        result = {"errors": {REQUEST_ERROR_KEY: messages.say("internal_error")}}
     _print(result)
     return EXIT_INPUT if "errors" in result else 0
 

@@ -7,6 +7,7 @@ JSON string out, never an exception. Errors come back as ``{"errors": {field: me
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from calculator.fields import (
     REQUEST_ERROR_KEY,
     Household,
     default_calculation_date,
+    is_blank,
     parse_household,
     safe_key,
 )
@@ -102,6 +104,15 @@ BENEFITS: tuple[Benefit, ...] = (
 BENEFITS_BY_ID = {benefit.id: benefit for benefit in BENEFITS}
 
 
+def _blank_fields(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Fields given as empty or whitespace-only text (null means "not given" and is not listed)."""
+    return {
+        key: messages.say("blank_value", label=FIELDS_BY_KEY[key].label)
+        for key, value in raw.items()
+        if isinstance(key, str) and key in FIELDS_BY_KEY and value is not None and is_blank(value)
+    }
+
+
 def benefits_requested(household: Household) -> list[Benefit]:
     return [benefit for benefit in BENEFITS if household.given(*benefit.triggers)]
 
@@ -160,15 +171,20 @@ def calculate_with(
     table: PolicyTable, household: Mapping[str, Any] | Household, regions: object = None
 ) -> dict[str, Any]:
     """Every requested benefit for every region (all by default), or {"errors": {...}}."""
+    blanks: dict[str, str] = {}
     if not isinstance(household, Household):
         parsed = parse_household(household, default_on=default_calculation_date(table))
         if not isinstance(parsed, Household):
             return {"errors": parsed}
+        blanks = _blank_fields(household)
         household = parsed
     region_ids = _regions(table, regions)
     if isinstance(region_ids, dict):
         return {"errors": region_ids}
     benefits = benefits_requested(household)
+    if not benefits and blanks:
+        # Only blank values: an empty result would say nothing about why.
+        return {"errors": blanks}
     errors = _missing_required(household, benefits)
     if errors:
         return {"errors": errors}
@@ -309,13 +325,102 @@ def answer(request: object) -> dict[str, Any] | list[dict[str, str]]:
     return calculate(household, request.get("regions"))
 
 
+# Limits on a request's JSON text, checked before json.loads builds anything. The page's requests are
+# a few hundred characters, three levels deep, with numbers of at most 40 characters (its inputs'
+# maxlength).
+MAX_REQUEST_CHARS = 200_000
+MAX_REQUEST_DEPTH = 16
+MAX_NUMBER_CHARS = 40
+
+
+class RequestRefused(ValueError):
+    """The request text cannot be read; `message` says why, in Chinese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _nesting_depth(text: str) -> int:
+    """The deepest [ / { nesting outside strings: one pass, no recursion, no backtracking."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for character in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
+
+
+def _shown_number(text: str) -> str:
+    return text if len(text) <= 12 else messages.say("long_number", start=text[:6], end=text[-3:], digits=len(text))
+
+
+def _number(text: str, read: Callable[[str], object]) -> object:
+    if len(text.lstrip("-")) > MAX_NUMBER_CHARS:
+        raise RequestRefused(messages.say("number_too_long", number=_shown_number(text), limit=MAX_NUMBER_CHARS))
+    value = read(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RequestRefused(messages.say("number_not_finite", number=_shown_number(text)))
+    return value
+
+
+def _constant(text: str) -> object:
+    raise RequestRefused(messages.say("number_not_finite", number=text))
+
+
+def decode_request(text: object) -> object:
+    """The decoded JSON of a request, or raises RequestRefused saying what is wrong with it: empty,
+    too large, nested too deep, a number too long or not finite, or not JSON at all. The page's
+    boundary (`calculate_json`) and the command line read requests only through this."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RequestRefused(messages.say("request_not_json")) from None
+    if not isinstance(text, str):
+        raise RequestRefused(messages.say("request_not_json"))
+    if not text.strip():
+        raise RequestRefused(messages.say("request_empty"))
+    if len(text) > MAX_REQUEST_CHARS:
+        raise RequestRefused(messages.say("request_too_large", size=f"{len(text):,}", limit=f"{MAX_REQUEST_CHARS:,}"))
+    if text.count("[") + text.count("{") > MAX_REQUEST_DEPTH and _nesting_depth(text) > MAX_REQUEST_DEPTH:
+        raise RequestRefused(messages.say("request_too_deep", limit=MAX_REQUEST_DEPTH))
+    try:
+        return json.loads(
+            text,
+            parse_int=lambda number: _number(number, int),
+            parse_float=lambda number: _number(number, float),
+            parse_constant=_constant,
+        )
+    except RequestRefused:
+        raise
+    except (ValueError, RecursionError):
+        raise RequestRefused(messages.say("request_not_json")) from None
+
+
+def refusal(error: RequestRefused) -> dict[str, Any]:
+    return {"errors": {REQUEST_ERROR_KEY: error.message}}
+
+
 def calculate_json(request: str) -> str:
     """JSON in, JSON out; the only function the browser calls. Never raises."""
     try:
         try:
-            decoded = json.loads(request)
-        except (TypeError, ValueError, RecursionError):
-            return _dump({"errors": {REQUEST_ERROR_KEY: messages.say("request_not_json")}})
+            decoded = decode_request(request)
+        except RequestRefused as error:
+            return _dump(refusal(error))
         return _dump(answer(decoded))
     except PolicyDataMissing:
         return _dump({"errors": {DATA_ERROR_KEY: messages.say("data_missing")}})

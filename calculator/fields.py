@@ -582,7 +582,7 @@ def _parse_date(raw: object) -> date:
     return parsed
 
 
-def _is_blank(raw: object) -> bool:
+def is_blank(raw: object) -> bool:
     if raw is None:
         return True
     return isinstance(raw, str) and not _normalise_text(raw)
@@ -647,7 +647,7 @@ def parse_household(raw: object, *, default_on: date | None = None) -> Household
         if definition is None:
             unknown.append(safe_key(key) or "")
             continue
-        if _is_blank(value):
+        if is_blank(value):
             continue
         try:
             values[definition.key] = parse_value(definition, value)

@@ -1,4 +1,5 @@
-"""The whole build: validate data → render pages → package the calculator → vendor JS → mkdocs.
+"""The whole build: validate data → render pages → package the calculator → vendor JS → ProperDocs
+(mkdocs.yml) → a Content-Security-Policy in every page.
 
     python -m scripts.build                 # build into site/
     python -m scripts.build --serve         # build, then serve site/ at http://127.0.0.1:8000
@@ -47,7 +48,6 @@ PYODIDE_FILES = (*RUNTIME_FILES, "pyodide.js")
 
 # npm file → path under docs/vendor/
 VENDORED_SCRIPTS = {
-    "iframe-worker/shim/index.js": "iframe-worker/shim.js",
     "qrcode-generator/dist/qrcode.js": "qrcode-generator/qrcode.js",
 }
 
@@ -110,24 +110,25 @@ def package_versions() -> dict[str, str]:
     }
 
 
-def run_mkdocs(site_dir: Path) -> None:
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]
-    subprocess.run(command, cwd=ROOT, check=True)
+# ProperDocs: the maintained drop-in fork of MkDocs 1.6 (MkDocs itself has had no release since 2024
+# and its announced 2.0 drops plugins and theme overrides). It reads mkdocs.yml and runs
+# mkdocs-material unchanged; the pages are the same but for the generator meta tag.
+SITE_GENERATOR = "properdocs"
 
 
-def compact_search_index(site_dir: Path) -> None:
-    """Rewrite the search index as plain UTF-8: mkdocs-material writes every Chinese character as a
-    six-byte \\uXXXX escape, which doubles what every page downloads."""
-    index_json = site_dir / "search" / "search_index.json"
-    if not index_json.is_file():
-        return
-    index = json.loads(index_json.read_text(encoding="utf-8"))
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    index_json.write_text(text, encoding="utf-8")
-    # The offline plugin's copy, loaded with <script> from file:// pages.
-    index_js = index_json.with_suffix(".js")
-    if index_js.is_file():
-        index_js.write_text(f"var __index = {text}", encoding="utf-8")
+def run_mkdocs(site_dir: Path, project: Path = ROOT) -> None:
+    command = [sys.executable, "-m", SITE_GENERATOR, "build", "--strict", "--clean", "--site-dir", str(site_dir)]
+    subprocess.run(command, cwd=project, check=True)
+
+
+def write_search(site_dir: Path, compiled: dict[str, object]) -> None:
+    """Material's search_index.json → the sharded index that docs/javascripts/search.js reads."""
+    from scripts.render_pages import ABOUT_PAGES, html_path
+    from scripts.search_index import page_keywords, write_search_index
+
+    about = {html_path(page) for page in ABOUT_PAGES}
+    figures = write_search_index(site_dir, about, page_keywords(compiled))
+    log("search index: {pages} pages, {sections} sections, {terms} terms in {shards} shards".format(**figures))
 
 
 @contextlib.contextmanager
@@ -144,15 +145,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build(site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = True) -> dict[str, object]:
+def build(
+    site_dir: Path, *, with_calculator: bool = True, with_mkdocs: bool = True, data_dir: Path = DEFAULT_DATA_DIR
+) -> dict[str, object]:
     with collector_paused():
-        return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs)
+        return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs, data_dir=data_dir)
 
 
-def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[str, object]:
+def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir: Path) -> dict[str, object]:
     started = time.perf_counter()
     log("validating and compiling policy_data/")
-    compiled = compile_data()
+    compiled = compile_data(data_dir)
     write_vocabulary_snippet(DOCS / "generated" / "vocabulary.md")
 
     # Imported here so a data error is reported before anything heavier is loaded.
@@ -177,9 +180,12 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool) -> dict[
     log("rendering pages")
     render_pages(compiled, DOCS)
     if with_mkdocs:
-        log(f"mkdocs build → {site_dir}")
+        log(f"{SITE_GENERATOR} build → {site_dir}")
         run_mkdocs(site_dir)
-        compact_search_index(site_dir)
+        write_search(site_dir, compiled)
+        from scripts.csp import apply_content_security_policy
+
+        log(f"Content-Security-Policy written into {apply_content_security_policy(site_dir)} pages")
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

@@ -5,8 +5,8 @@
 
 Build the site first (`make offline` does both). Everything sits in one top folder, so unpacking
 never scatters files. Pages opened from disk (file://) run the calculator from the embedded runtime
-in vendor/offline/, so the zip leaves out what only the http route reads: the stock Pyodide files
-and the JSON search index. Source maps are left out too (only developer tools read them).
+in vendor/offline/, so the zip leaves out what only the http route reads: the stock Pyodide files.
+Source maps are left out too (only developer tools read them).
 """
 
 from __future__ import annotations
@@ -27,10 +27,9 @@ GUIDE_NAME = "使用说明.txt"
 
 # Paths (relative to the site, POSIX style) that only pages served over http read.
 HTTP_ONLY_FOLDERS = ("vendor/pyodide",)
-HTTP_ONLY_FILES = ("search/search_index.json",)
-# Read only over file:// (over http the stock runtime files and the JSON index are fetched instead).
+# Read only over file:// (over http the stock runtime files are fetched instead). The search index
+# (search/) is the same classic scripts on both routes.
 FILE_ONLY_FOLDERS = (EMBEDDED_SCRIPT_FOLDER,)
-FILE_ONLY_FILES = ("search/search_index.js",)
 
 GUIDE = """\
 社保扶贫政策对比（离线版）
@@ -72,7 +71,7 @@ def offline_files(site: Path) -> list[Path]:
     kept = []
     for path in site_files(site):
         relative = relative_posix(path, site)
-        if is_under(relative, HTTP_ONLY_FOLDERS) or str(relative) in HTTP_ONLY_FILES or path.suffix == ".map":
+        if is_under(relative, HTTP_ONLY_FOLDERS) or path.suffix == ".map":
             continue
         kept.append(path)
     return kept
@@ -83,7 +82,7 @@ def http_files(site: Path) -> list[Path]:
     kept = []
     for path in site_files(site):
         relative = relative_posix(path, site)
-        if not (is_under(relative, FILE_ONLY_FOLDERS) or str(relative) in FILE_ONLY_FILES):
+        if not is_under(relative, FILE_ONLY_FOLDERS):
             kept.append(path)
     return kept
 

@@ -19,8 +19,10 @@ import yaml
 from pydantic import ValidationError
 
 from calculator.vocabulary import TOPICS, format_date
+from scripts.data_limits import MAX_FILE_BYTES
 from scripts.policy_schema import Catalog, CatalogEntry, DatedValue, Parameter, Reference, RegionFile, value_problems
 from scripts.provenance import SourceTexts, value_readable_from
+from scripts.safe_yaml import DuplicateKey, YamlRefused, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "policy_data"
@@ -30,6 +32,7 @@ CATALOG_FILE = "catalog.yaml"
 SCHEMA_VERSION = 2
 
 Loc = tuple[str | int, ...]
+__all__ = ["PolicyDataError", "Problem", "load_file", "load_policy_data", "read_yaml"]
 
 
 @dataclass(frozen=True, order=True)
@@ -48,60 +51,6 @@ class PolicyDataError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-# --- YAML reading: strings for dates, no duplicate keys, a line for every path -----------
-
-
-# libyaml's parser when PyYAML has it (much faster on many files); the pure-Python one otherwise.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that leaves dates as strings (they are parsed deliberately later)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class DuplicateKey(Exception):
-    def __init__(self, key: str, line: int, first_line: int) -> None:
-        self.key, self.line, self.first_line = key, line, first_line
-
-
-def _to_python(node: yaml.Node, loader: _Loader, path: Loc, lines: dict[Loc, int]) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        seen: dict[Any, int] = {}
-        loader.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            key_line = key_node.start_mark.line + 1
-            if key in seen:
-                raise DuplicateKey(str(key), key_line, seen[key])
-            seen[key] = key_line
-            child = (*path, key if isinstance(key, (str, int)) else str(key))
-            result[key] = _to_python(value_node, loader, child, lines)
-            lines[child] = key_line
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, loader, (*path, i), lines) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
-
-
-def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        lines: dict[Loc, int] = {}
-        data = _to_python(node, loader, (), lines) if node is not None else None
-        return data, lines
-    finally:
-        loader.dispose()
 
 
 # --- turning pydantic's errors into one readable line each --------------------------------
@@ -127,7 +76,16 @@ def _describe_path(loc: Loc, data: Any) -> tuple[str, list[str]]:
         except (KeyError, IndexError, TypeError):
             item_id = f"[{loc[2]}]"
         return f"{loc[1]}/{item_id}", parts[3:]
+    if len(loc) <= 2:
+        # A field directly under region: or documents:, or a top-level key: the section is the head.
+        return ".".join(parts[:-1]), parts[-1:]
     return ".".join(parts[:2]), parts[2:]
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value quoted in a message, cut short: a hostile file must not make the message huge."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _reason(error: dict[str, Any], rest: list[str]) -> tuple[list[str], str]:
@@ -135,24 +93,28 @@ def _reason(error: dict[str, Any], rest: list[str]) -> tuple[list[str], str]:
     if kind == "missing":
         return rest[:-1], f"{rest[-1] if rest else 'value'} missing"
     if kind == "extra_forbidden":
-        return rest[:-1], f"unknown field '{rest[-1]}'"
+        return rest[:-1], f"unknown field '{rest[-1] if rest else '?'}'"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         if rest and rest[-1] == "[key]":
             what = "topic key" if error["loc"][0] == "policies" else "key"
-            return rest[:-1], f"unknown {what} {error['input']!r} (expected one of {expected})"
+            return rest[:-1], f"unknown {what} {_shown(error['input'])} (expected one of {expected})"
         named = [p for p in rest if not p.isdigit()]
         field = named[-1] if named else "value"
         return rest[: len(rest) - (len(rest) - rest.index(field) if field in rest else 0)], (
-            f"unknown {field} {error['input']!r} (expected one of {expected})"
+            f"unknown {field} {_shown(error['input'])} (expected one of {expected})"
         )
-    if kind == "string_too_long" and rest and rest[-1] == "evidence":
+    if kind == "string_too_long":
         limit = error.get("ctx", {}).get("max_length")
-        return rest, f"evidence is {len(error['input'])} characters, at most {limit} allowed"
+        named = [p for p in rest if not p.isdigit()]
+        what = named[-1] if named else "text"
+        return rest[:-1], f"{what} is {len(error['input']):,} characters, at most {limit} allowed"
     if kind == "string_pattern_mismatch":
-        return rest, f"{error['input']!r} is not a valid id (lowercase ASCII letters, digits, _ and .)"
+        return rest, f"{_shown(error['input'])} is not a valid id (lowercase ASCII letters, digits, _ and .)"
+    if kind == "finite_number":
+        return rest, "must be a finite number (not .inf or .nan)"
     message = error["msg"].removeprefix("Value error, ")
-    return rest, message
+    return rest, message[:300]
 
 
 def _pydantic_problems(file: str, error: ValidationError, data: Any, lines: dict[Loc, int]) -> list[Problem]:
@@ -222,19 +184,46 @@ def _region_order(regions: dict[str, LoadedRegion]) -> list[str]:
 
 
 def _read_mapping(path: Path, display: str, what: str) -> tuple[dict[str, Any] | None, dict[Loc, int], list[Problem]]:
-    """The YAML file as a mapping with the line of every path, or the problems that stop reading it."""
+    """The YAML file as a mapping with the line of every path, or the problems that stop reading it.
+    Never raises: whatever the file holds, the answer is a list of `file:line field: reason` lines
+    (scripts/safe_yaml.py refuses bombs, depth and huge numbers before any object is built)."""
     try:
+        return _read_mapping_checked(path, display, what)
+    except Exception as error:  # a last resort: every known failure has its own message below
+        return (
+            None,
+            {},
+            [Problem(display, 1, "", f"cannot be read ({error.__class__.__name__}: {_shown(str(error), 80)})")],
+        )
+
+
+def _read_mapping_checked(
+    path: Path, display: str, what: str
+) -> tuple[dict[str, Any] | None, dict[Loc, int], list[Problem]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            reason = f"the file has {size:,} bytes; at most {MAX_FILE_BYTES:,} are allowed"
+            return None, {}, [Problem(display, 1, "", reason)]
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         return None, {}, [Problem(display, 1, "", f"not UTF-8 text ({error.reason})")]
+    except OSError as error:
+        return None, {}, [Problem(display, 1, "", f"cannot be read ({error.strerror or error.__class__.__name__})")]
     try:
         data, lines = read_yaml(text)
+    except YamlRefused as refused:
+        return None, {}, [Problem(display, refused.line, refused.path, refused.reason)]
     except DuplicateKey as dup:
         return None, {}, [Problem(display, dup.line, dup.key, f"duplicate key (first at line {dup.first_line})")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         return None, {}, [Problem(display, line, "", f"YAML syntax error: {error.problem or error}")]
+    except yaml.YAMLError as error:
+        # The reader's errors (control characters, bad encoding) carry a position but no mark.
+        line = text.count("\n", 0, getattr(error, "position", 0) or 0) + 1
+        return None, {}, [Problem(display, line, "", f"YAML syntax error: {_shown(str(error).splitlines()[0], 120)}")]
     if not isinstance(data, dict):
         return None, {}, [Problem(display, 1, "", f"the file must be a mapping with {what}")]
     return data, lines, []
@@ -263,6 +252,7 @@ def load_catalog(path: Path) -> tuple[dict[str, CatalogEntry], dict[Loc, int], l
 
 
 def load_file(path: Path, display: str) -> tuple[LoadedRegion | None, list[Problem]]:
+    """One region file, or the problems that refuse it; never raises."""
     data, lines, problems = _read_mapping(path, display, "region, documents and policies")
     if data is None:
         return None, problems

@@ -40,11 +40,17 @@ from calculator.vocabulary import (
     VALUE_KINDS,
     kind_of_unit,
 )
+from scripts.data_limits import (
+    MAX_EVIDENCE_CHARS,
+    MAX_ID_CHARS,
+    MAX_NAME_CHARS,
+    MAX_PROSE_CHARS,
+    MAX_TEXT_VALUE_CHARS,
+)
 
 ASCII_ID = r"^[a-z][a-z0-9_]*$"
 PARAMETER_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_EVIDENCE_CHARS = 40
 
 Unit = Literal[tuple(UNITS)]  # type: ignore[valid-type]
 Aspect = Literal[tuple(ASPECTS)]  # type: ignore[valid-type]
@@ -59,8 +65,11 @@ Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
 ScaleMethod = Literal[tuple(SCALE_METHODS)]  # type: ignore[valid-type]
 BreakdownKeys = Literal[tuple(BREAKDOWN_KEYS)]  # type: ignore[valid-type]
 
-Text = Annotated[StrictStr, Field(min_length=1)]
-AsciiId = Annotated[StrictStr, Field(pattern=ASCII_ID)]
+# Every text has a length limit (scripts/data_limits.py): a name, or a paragraph of prose.
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+Prose = Annotated[StrictStr, Field(min_length=1, max_length=MAX_PROSE_CHARS)]
+AsciiId = Annotated[StrictStr, Field(pattern=ASCII_ID, max_length=MAX_ID_CHARS)]
+ParameterId = Annotated[StrictStr, Field(pattern=PARAMETER_ID, max_length=MAX_ID_CHARS)]
 
 
 def check_iso_date(text: str) -> str:
@@ -97,7 +106,7 @@ class Region(Strict):
     level: Level
     parent: AsciiId | None
     admin_path: list[Text] = []
-    summary: Text | None = None
+    summary: Prose | None = None
 
 
 class Document(Strict):
@@ -110,8 +119,8 @@ class Document(Strict):
     kind: DocumentKind
     source_file: Text | None = None
     based_on: list[AsciiId] = []
-    url_note: Text | None = None
-    note: Text | None = None
+    url_note: Prose | None = None
+    note: Prose | None = None
 
     _issued = field_validator("issued")(check_partial_date)
     _effective = field_validator("effective")(lambda v: v if v is None else check_iso_date(v))
@@ -121,13 +130,18 @@ class Reference(Strict):
     document: AsciiId
     section: Text
     evidence: Annotated[StrictStr, Field(min_length=1, max_length=MAX_EVIDENCE_CHARS)] | None = None
-    note: Text | None = None
+    note: Prose | None = None
 
 
 _UNSET: Any = object()
 
-Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
-Number = StrictInt | StrictFloat
+Scalar = (
+    StrictBool
+    | StrictInt
+    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    | Annotated[StrictStr, Field(max_length=MAX_TEXT_VALUE_CHARS)]
+)
+Number = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
 
 
 class Band(Strict):
@@ -139,7 +153,7 @@ class Band(Strict):
     value: Number
     qualifier: Qualifier | None = None
     reference: Reference | None = None
-    note: Text | None = None
+    note: Prose | None = None
 
 
 class Part(Strict):
@@ -148,12 +162,12 @@ class Part(Strict):
 
     value: Scalar | None = Field(default=_UNSET)
     not_stated: StrictBool = False
-    at_most: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
+    at_most: ParameterId | None = None
     qualifier: Qualifier | None = None
     # Conditions besides the key itself (e.g. rural_resident: the 代缴 for 低保对象 in 农村 only).
     requires: list[Group] = []
     reference: Reference | None = None
-    note: Text | None = None
+    note: Prose | None = None
 
     @model_validator(mode="after")
     def _value_or_not_stated(self) -> Part:
@@ -178,16 +192,18 @@ class DatedValue(Strict):
     not_stated: StrictBool = False
     reference: Reference
     date_basis: DateBasis = "stated"
-    date_note: Text | None = None
+    date_note: Prose | None = None
     until: IsoDate | None = None
     # A figure the document leaves open but limits: it is at most the value of this parameter
     # (same region and date), e.g. 代缴 of "部分或全部最低标准养老保险费" is at most the lowest grade.
-    at_most: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
+    at_most: ParameterId | None = None
     qualifier: Qualifier | None = None
-    note: Text | None = None
+    note: Prose | None = None
     # The figures of a parameter of kind scale (bands, ascending) or breakdown (key -> part).
     bands: list[Band] | None = Field(default=None, min_length=1)
-    breakdown: dict[StrictStr, Part] | None = Field(default=None, min_length=1)
+    breakdown: dict[Annotated[StrictStr, Field(max_length=MAX_ID_CHARS)], Part] | None = Field(
+        default=None, min_length=1
+    )
 
     _until = field_validator("until")(lambda v: v if v is None else check_iso_date(v))
 
@@ -241,8 +257,8 @@ class Parameter(Strict):
     # Conditions that must all hold besides one of `applies_to` (e.g. rural_resident: 农村 only).
     requires: list[Group] = []
     area: Text | None = None
-    refines: Annotated[StrictStr, Field(pattern=PARAMETER_ID)] | None = None
-    description: Text | None = None
+    refines: ParameterId | None = None
+    description: Prose | None = None
     values: dict[IsoDate, DatedValue] = Field(min_length=1)
 
     @model_validator(mode="before")
@@ -294,9 +310,9 @@ class CatalogEntry(Strict):
     counter: Text | None = None
     statistic: StrictBool = False
     fallback: Fallback
-    field: Annotated[StrictStr, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$")] | None = None
-    hint: Text | None = None
-    description: Text | None = None
+    field: Annotated[StrictStr, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$", max_length=MAX_ID_CHARS)] | None = None
+    hint: Prose | None = None
+    description: Prose | None = None
     # kind scale: the thresholds' unit and how the bands are read; kind breakdown: the vocabulary
     # of its keys. `unit` is then the unit of the band or key values.
     scale: ScaleSpec | None = None
@@ -327,7 +343,7 @@ class CatalogEntry(Strict):
 
 
 class Catalog(Strict):
-    parameters: dict[Annotated[StrictStr, Field(pattern=PARAMETER_ID)], CatalogEntry] = Field(min_length=1)
+    parameters: dict[ParameterId, CatalogEntry] = Field(min_length=1)
 
 
 def scalar_problem(value: object, unit: str, what: str) -> str | None:
@@ -418,9 +434,9 @@ def _band_problems(start: str, bands: list[Band], unit: str, threshold_unit: str
 class PolicyItem(Strict):
     id: AsciiId
     title: Text
-    summary: Text
+    summary: Prose
     applies_to: list[Group] = Field(min_length=1)
-    parameters: dict[Annotated[StrictStr, Field(pattern=PARAMETER_ID)], Parameter] = {}
+    parameters: dict[ParameterId, Parameter] = {}
 
 
 class RegionFile(Strict):

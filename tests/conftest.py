@@ -28,6 +28,10 @@ SEARCHES = [
     ("德令哈", "regions/delingha.html"),
     ("一次性生活补助", "topics/unemployment.html"),
 ]
+# The query set: searches as people type them, with the pages that answer each (see the file).
+QUERY_SET = ROOT / "tests" / "search" / "queries.yaml"
+# Share of the query set that must find one of its pages among the first five results.
+QUERY_SET_GOAL = 0.95
 CHROMIUM = os.environ.get("SHEBAO_CHROMIUM", "/usr/bin/chromium")
 # Flags for a closed network: without them Chromium keeps calling home and logs refusals.
 CHROMIUM_ARGS = [
@@ -150,26 +154,67 @@ def browser_page(chromium: Any, site_url: str) -> Iterator[tuple[Any, RequestLog
         yield page, requests
 
 
-def search_result_links(page: Any, query: str) -> list[str]:
-    """Search the open page for a Chinese query and return the result links (absolute URLs).
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-    Chinese cannot be typed key by key here: set the value and fire the events material listens
-    to. The search worker needs a moment to build its index, so repeat until results arrive."""
+
+def load_axe(page: Any) -> None:
+    """axe-core into the open page. Not as an inline <script>: the page's Content-Security-Policy
+    refuses those (as it should); evaluated by the browser's debugging protocol, it is not a page script."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
+    assert page.evaluate("typeof axe.run") == "function"
+
+
+def search_result_links(page: Any, query: str) -> list[str]:
+    """Search the open page for a Chinese query through the header box and return the result links
+    (absolute URLs), in order.
+
+    Chinese cannot be typed key by key here: set the value and fire the input event the box listens
+    to, then wait until the results shown are those of this query (docs/javascripts/search.js marks
+    the result list with the query it answers)."""
     page.click(".md-search__input")
-    page.wait_for_function(
+    page.evaluate(
         """query => {
             const input = document.querySelector(".md-search__input");
             input.value = query;
             input.dispatchEvent(new Event("input", {bubbles: true}));
-            input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true}));
-            return document.querySelectorAll(".md-search-result__item").length > 0;
         }""",
+        query,
+    )
+    page.wait_for_function(
+        "query => document.querySelector('.md-search-result').dataset.query === query",
         arg=query,
         timeout=15_000,
-        polling=250,
     )
     links: list[str] = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
     return links
+
+
+def result_pages(links: list[str]) -> list[str]:
+    """The pages of search result links, in order, each once (a page's sections link to it too)."""
+    pages: list[str] = []
+    for link in links:
+        page = link.split("?")[0].split("#")[0]
+        if page not in pages:
+            pages.append(page)
+    return pages
+
+
+def load_query_set() -> list[dict[str, Any]]:
+    import yaml
+
+    queries: list[dict[str, Any]] = yaml.safe_load(QUERY_SET.read_text(encoding="utf-8"))["queries"]
+    return queries
+
+
+def query_set_misses(results: dict[str, list[str]], base: str) -> list[str]:
+    """The searches of the query set whose pages are not among their first five results; results:
+    query → result pages (absolute URLs, in order) under base."""
+    misses = []
+    for query in load_query_set():
+        top = [page.removeprefix(base) for page in results[query["q"]][:5]]
+        if not set(top) & set(query["pages"]):
+            misses.append(f"{query['q']} ({query['kind']}): {top}")
+    return misses
 
 
 def run_node_json(script: Path, job: dict[str, Any], folder: Path, *, timeout: float, what: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import build_scaling, engine, first_result, lighthouse, page, recalculation, weight
+from benchmarks import build_scaling, engine, first_result, lighthouse, page, recalculation, search, weight
 from benchmarks.common import machine, read_result, write_result
 from benchmarks.goals import GOALS
 from scripts.render_pages import NAV_LISTS_EACH_REGION_UP_TO
@@ -39,6 +39,7 @@ def results(site_copy: Path, tmp_path_factory: pytest.TempPathFactory, seeds_dir
     write_result("first_result", first_result.measure(site_copy, 1), folder)
     write_result("recalculation", recalculation.measure(site_copy, 2), folder)
     write_result("weight", weight.measure(site_copy, None, quick=True), folder)
+    write_result("search", search.measure(site_copy, quick=True), folder)
     write_result("lighthouse", lighthouse.measure(site_copy, ["index.html"], 1, servers=("plain",)), folder)
     assert engine.main(["--runs", "2", "--output-dir", str(folder)]) == 0
     # Just past the size where the navigation stops listing each region: mkdocs --strict must accept that.
@@ -76,8 +77,19 @@ def test_weight_counts_the_workers_downloads(results: dict[str, Any]) -> None:
     assert calculator["kb"] > calculator["before_python"]["kb"]
     home = pages["index.html"]
     assert home["runtime_files"] == []
-    assert home["search_index_kb"] > 0  # the search worker's download is seen too
+    assert home["search_index_kb"] == 0  # opening a page reads no search index
     assert {"home", "topic", "region", "calculator"} <= set(results["weight"]["http"]["by_type"])
+
+
+def test_search_counts_what_a_page_and_each_query_read(results: dict[str, Any]) -> None:
+    found = results["search"]
+    assert found["on_page_open"]["files"] == []
+    assert found["queries"] == search.QUICK_QUERIES
+    # Every first search reads the manifest, at least one term shard and the pages it shows.
+    assert all(entry["files"] >= 3 and entry["kb"] > 0 for entry in found["per_query"])
+    assert 0 < found["hit_rate_top5"] <= 1
+    assert found["index"]["shards"] >= 1 and found["index"]["largest_shard_kb"] > 0
+    assert found["page_errors"] == []
 
 
 def test_lighthouse_scores_each_category(results: dict[str, Any]) -> None:
@@ -154,7 +166,9 @@ def test_many_regions_leave_their_pages_out_of_the_navigation(tmp_path: Path, se
 
 def test_page_puts_each_goal_next_to_its_figure(results: dict[str, Any]) -> None:
     text = page.render_page(results)
-    for number, heading in enumerate(("首次出结果", "重新计算", "计算引擎", "构建规模", "页面大小", "Lighthouse"), 1):
+    for number, heading in enumerate(
+        ("首次出结果", "重新计算", "计算引擎", "构建规模", "页面大小", "搜索", "Lighthouse"), 1
+    ):
         assert f"## {number}. " in text and heading in text
     summary = text.split("## 总览", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in summary.splitlines() if line.startswith("| ") and "---" not in line][1:]

@@ -24,12 +24,11 @@ from calculator_driver import (
     form_text,
     money_text,
 )
-from conftest import ROOT
+from conftest import load_axe
 from golden import CASES, GoldenCase
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Text that must never reach a reader, whatever was typed or linked.
 FORBIDDEN_TEXT = ("NaN", "undefined", "Traceback", "null", "[object", "Error", "Infinity")
 
@@ -188,7 +187,7 @@ def test_the_fragment_follows_the_form_and_the_link_can_be_copied(calc: Calculat
     calc.wait_for_result({"maternity.avg_monthly_wage": "5600", "maternity.babies": "2"})
 
     page.get_by_role("button", name="复制链接").click()
-    page.wait_for_function("document.getElementById('calc-copy-status').textContent.includes('已复制')")
+    page.wait_for_function("() => document.getElementById('calc-copy-status').textContent.includes('已复制')")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.url
     assert copied.startswith(site_url + PAGE + "#")
@@ -485,7 +484,7 @@ def show_a_full_result(calc: CalculatorPage) -> None:
 
 
 def serious_violations(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
+    load_axe(page)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}

@@ -38,12 +38,16 @@ def calculator_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_wheel(tmp_path_factory.mktemp("wheel"), seeds_dir=seeds_folder())
 
 
-def run_in_pyodide(wheel: Path, requests: dict[str, Any], folder: Path, *, repeat: int = 1) -> dict[str, Any]:
+def run_in_pyodide(
+    wheel: Path, requests: dict[str, Any], folder: Path, *, repeat: int = 1, texts: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Answers from Pyodide: `requests` are encoded as JSON; `texts` are sent exactly as written."""
     require_pyodide_package()
     job = {
         "wheel": str(wheel),
         "repeat": repeat,
-        "requests": [{"id": key, "request": request} for key, request in requests.items()],
+        "requests": [{"id": key, "request": request} for key, request in requests.items()]
+        + [{"id": key, "text": text} for key, text in (texts or {}).items()],
     }
     return run_node_json(RUNNER, job, folder, timeout=NODE_TIMEOUT_S, what="the Pyodide runner")
 
@@ -74,3 +78,14 @@ def test_the_wheel_carries_the_compiled_data(calculator_wheel: Path) -> None:
         compiled = json.loads(wheel.read("calculator/data/policy.json"))
     assert "calculator/api.py" in names
     assert set(compiled["regions"]) >= {"national"}
+
+
+def test_hostile_requests_get_the_same_answers_in_pyodide_as_in_cpython(calculator_wheel: Path, tmp_path: Path) -> None:
+    from test_hostile_requests import HOSTILE
+
+    from calculator.api import calculate_json
+
+    texts = {case.id: case.text for case in HOSTILE}
+    reply = run_in_pyodide(calculator_wheel, {}, tmp_path, texts=texts)
+    for case in HOSTILE:
+        assert reply["responses"][case.id] == json.loads(calculate_json(case.text)), case.id

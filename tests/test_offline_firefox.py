@@ -17,7 +17,16 @@ from typing import Any
 
 import pytest
 from calculator_driver import CalculatorPage, cell_problems, shared_fragment
-from conftest import ROOT, SEARCHES, RequestLog, run_node_json
+from conftest import (
+    QUERY_SET_GOAL,
+    ROOT,
+    SEARCHES,
+    RequestLog,
+    load_query_set,
+    query_set_misses,
+    result_pages,
+    run_node_json,
+)
 from golden import CASES
 
 pytestmark = pytest.mark.browser
@@ -26,7 +35,6 @@ FIREFOX = os.environ.get("SHEBAO_FIREFOX", "/usr/bin/firefox-esr")
 HARNESS = ROOT / "tests" / "firefox" / "offline_site.mjs"
 HARNESS_TIMEOUT_S = 240
 FIREFOX_CASE = next(case for case in CASES if case.id == "national_caesarean_adds_fifteen_days")
-QUERY, QUERY_PAGE = SEARCHES[0]
 
 
 def require_firefox() -> None:
@@ -56,12 +64,15 @@ def run_firefox(job: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def firefox_report(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """One Firefox session: search, one golden case from a shared link, the stock loader."""
+    """One Firefox session: the query set and the five searches, a golden case from a shared link, the
+    stock loader."""
     reader = CalculatorPage(page=None, requests=RequestLog(""), config=calculator_config(built_site))
     job = {
         "site": str(built_site),
         "strict_origin_policy": True,
-        "search": {"query": QUERY},
+        "search": {
+            "queries": list(dict.fromkeys([query["q"] for query in load_query_set()] + [q for q, _ in SEARCHES]))
+        },
         "calculation": {
             "fragment": shared_fragment(FIREFOX_CASE.household),
             "expected_link": reader.expected_link(FIREFOX_CASE.household),
@@ -84,8 +95,24 @@ def test_the_strict_policy_probe_notices_a_relaxed_policy(built_site: Path, tmp_
 
 
 def test_search_works_from_disk_in_firefox(firefox_report: dict[str, Any], built_site: Path) -> None:
-    pages = {link.split("?")[0].split("#")[0] for link in firefox_report["search_results"]}
-    assert built_site.as_uri() + "/" + QUERY_PAGE in pages
+    base = built_site.as_uri() + "/"
+    for query, page in SEARCHES:
+        assert base + page in result_pages(firefox_report["search_results"][query]), query
+
+
+def test_the_query_set_finds_its_pages_in_firefox_from_disk(
+    firefox_report: dict[str, Any], built_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = built_site.as_uri() + "/"
+    results = {query: result_pages(links) for query, links in firefox_report["search_results"].items()}
+    misses = query_set_misses(results, base)
+    total = len(load_query_set())
+    rate = 1 - len(misses) / total
+    with capsys.disabled():
+        print(f"\n[search] query set, Firefox, file://: {total - len(misses)}/{total} = {rate:.1%}")
+        for miss in misses:
+            print(f"[search]   missed: {miss}")
+    assert rate >= QUERY_SET_GOAL, misses
 
 
 def test_a_golden_case_from_a_shared_link_opened_from_disk_in_firefox(firefox_report: dict[str, Any]) -> None:

@@ -156,7 +156,7 @@ def test_search_works_from_disk_and_its_results_open(
 ) -> None:
     page, requests, errors = disk_page
     page.goto(site_uri + "index.html")
-    # From disk the index comes from search/search_index.js and the worker runs in an iframe.
+    # From disk the index shards (search/) load as classic scripts, as they do over http.
     links = search_result_links(page, query)
     pages = [link.split("?")[0].split("#")[0] for link in links]
     assert site_uri + expected in pages, f"{query}: {pages}"

@@ -43,12 +43,11 @@ def test_the_zip_holds_the_guide_and_the_site_in_one_folder(offline_zip: Path, b
     inside = members(offline_zip)
     assert {path.parts[0] for path in inside} == {TOP_FOLDER}
     names = {str(path.relative_to(TOP_FOLDER)) for path in inside}
-    assert {GUIDE_NAME, "index.html", "calculator.html", "search/search_index.js", "downloads/policy_data.csv"} <= names
+    assert {GUIDE_NAME, "index.html", "calculator.html", "search/manifest.js", "downloads/policy_data.csv"} <= names
     embedded = embedded_scripts(built_site)
     assert embedded and embedded <= names
     # Only the http route reads these.
     assert not any(name.startswith("vendor/pyodide/") for name in names)
-    assert "search/search_index.json" not in names
     assert all(info.flag_bits & UTF8_NAMES_FLAG for path, info in inside.items() if not path.as_posix().isascii())
 
 

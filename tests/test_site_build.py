@@ -593,11 +593,16 @@ def test_tables_have_captions_and_every_header_cell_a_scope(built_site: Path) ->
                 assert header.attrs.get("scope") in {"col", "row"}, (page.name, header.text()[:20])
 
 
-def test_search_index_holds_chinese_split_into_words(built_site: Path) -> None:
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert re.compile(index["config"]["separator"]).fullmatch("\u200b")
-    words = {word for doc in index["docs"] for word in doc["text"].split("\u200b")}
-    assert {"大病", "保险", "代缴"} <= words
+def test_pages_about_the_site_are_off_the_menu_and_listed_on_the_about_page(built_site: Path) -> None:
+    nav = parse(built_site / "topics" / "medical.html").find("nav", class_=with_class("md-nav--primary"))
+    assert nav is not None
+    labels = nav.text()
+    assert "关于本站" in labels
+    assert "性能测量" not in labels and "数据维护说明" not in labels
+    article = parse(built_site / "about.html").find("article")
+    assert article is not None
+    about = {a.attrs.get("href") for a in article.find_all("a")}
+    assert {"data-guide.html", "benchmarks.html"} <= about
 
 
 # --- rendering untrusted text -----------------------------------------------------------------------

@@ -86,8 +86,19 @@
   /* A link to a row (topics/medical.html#medical.critical_illness.poor.threshold) should show
      that row right under the table's header row, with the header row itself in view: the browser
      alone scrolls the page so far that the site header covers the table's header row. */
+  /* The fragment as an element id; a malformed %-escape (a hand-edited link) is taken as written
+     instead of throwing. */
+  function fragmentId() {
+    var raw = window.location.hash.slice(1);
+    try {
+      return decodeURIComponent(raw);
+    } catch (error) {
+      return raw;
+    }
+  }
+
   function revealTarget() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
+    var id = fragmentId();
     var row = id ? document.getElementById(id) : null;
     var box = row ? row.closest(".matrix-scroll") : null;
     if (!box) return;

@@ -33,8 +33,9 @@ async function main() {
 
   const responses = {};
   const timings = {};
-  for (const { id, request } of job.requests) {
-    const text = JSON.stringify(request);
+  for (const { id, request, text: raw } of job.requests) {
+    // A request is an object to encode, or (for hostile requests) the exact text to send.
+    const text = raw !== undefined ? raw : JSON.stringify(request);
     const times = [];
     let reply = null;
     for (let i = 0; i < repeat; i += 1) {
