@@ -1,21 +1,25 @@
-"""How the build grows with the number of regions: time and peak memory per stage and size.
+"""How the build grows with the number of regions: time, peak memory and bytes per stage and size.
 
-    python -m benchmarks.build_scaling [--sizes 50 300 500 3000] [--mkdocs-up-to 300] [--repeat 3]
+    python -m benchmarks.build_scaling [--sizes 50 300 3000] [--mkdocs-up-to 3000] [--repeat 3]
                                        [--budget SECONDS] [--full-build-runs 2] [--overlay DIR]
 
 Real data: the whole build (`python -m scripts.build`: validate → compile → calculator wheel →
 vendoring → pages → mkdocs) of a scratch copy of the project, `--full-build-runs` times (median).
 Synthetic data: N region files made from the real ones (national once, then copies of the other
 regions in turn, each with its own region id, name and document ids; the figures, quotes and source
-files stay those of the original, so the provenance check still runs against the seed texts). Each
-size is built in its own scratch copy: the Python stages (validate, compile, render pages) in one
-child process that times each stage (median of `--repeat` runs for quick sizes; peak RSS of that
-child), then `mkdocs build --strict` in another, for sizes up to `--mkdocs-up-to` (the navigation
-lists every region and source document on every page, so mkdocs' output grows with the square of
-the region count). With `--budget`, a size whose time, predicted from the sizes already measured,
-would not fit in what is left is skipped and its prediction recorded. `--overlay DIR` lays DIR's
-files over each scratch copy, to time a proposed change before making it.
-Goal: 3,000 regions build in under 10 × the time of 300 (Python stages).
+files stay those of the original, so the provenance check still runs against the seed texts when
+they are at hand). Each size is built in its own scratch copy: the Python stages (validate, compile,
+render pages) in one child process that times each stage (median of `--repeat` runs for quick sizes;
+peak RSS of that child), then `mkdocs build --strict` in another, for sizes up to `--mkdocs-up-to`.
+A size's full build is the two together (the calculator wheel and the vendored files are the same at
+every size: the real data's full build times them). For each site built: where its bytes go (search
+index, topic column scripts, pages by kind, theme), and the offline copy's zip (the files
+scripts/offline_zip.py packs, compressed the same way) with its size per region. With `--budget`, a
+size whose time, predicted from the sizes already measured, would not fit in what is left is skipped
+and its prediction recorded. `--overlay DIR` lays DIR's files over each scratch copy, to time a
+proposed change before making it.
+Goals: 3,000 regions build in under 10 × the time of 300 (Python stages); the full build of 3,000
+regions (mkdocs included) within 10 minutes and 4 GB.
 Writes build/benchmarks/build_scaling.json.
 """
 
@@ -31,6 +35,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,7 +59,7 @@ from benchmarks.goals import GOALS
 from scripts.policy_loader import CATALOG_FILE
 
 NATIONAL = "national"
-DEFAULT_SIZES = (50, 300, 500, 3000)
+DEFAULT_SIZES = (50, 300, 3000)
 STAGES = ("validate", "compile", "render")
 
 
@@ -111,10 +116,8 @@ def stage_timings(repeat: int) -> dict[str, Any]:
 
     if not Path(site_build.__file__).resolve().is_relative_to(Path.cwd().resolve()):
         raise SystemExit(f"stage timings must import the scratch project, not {site_build.__file__}")
-    if not policy_loader.DEFAULT_SEEDS_DIR.is_dir():
-        raise SystemExit(
-            f"source documents not found at {policy_loader.DEFAULT_SEEDS_DIR}: evidence would go unchecked"
-        )
+    # Without the source texts (a bare clone) the build still runs, but checks no evidence: recorded.
+    evidence_checked = any(policy_loader.DEFAULT_SEEDS_DIR.glob("*.txt"))
     spans: dict[str, float] = {}
     written: list[Path] = []
 
@@ -152,6 +155,7 @@ def stage_timings(repeat: int) -> dict[str, Any]:
     pages = [path for path in written if path.suffix == ".md"]
     return {
         "regions": len(compiled["regions"]),
+        "evidence_checked": evidence_checked,
         "documents": len(compiled["documents"]),
         "parameters": sum(len(parameters) for parameters in compiled["parameters"].values()),
         "seconds": {stage: round(median(times[stage]), 3) for stage in STAGES},
@@ -172,16 +176,64 @@ def run_stages(project: Path, repeat: int, timeout: float | None = None) -> dict
     return result
 
 
-def site_figures(site: Path) -> dict[str, Any]:
+# Where the built site's bytes go: the first matching prefix names the part.
+SITE_PARTS = (
+    ("search/", "search"),
+    ("topics/columns/", "topic_columns"),
+    ("topics/", "topic_pages"),
+    ("regions/", "region_pages"),
+    ("sources/", "source_pages"),
+    ("downloads/", "downloads"),
+    ("assets/", "theme"),
+    ("vendor/", "vendor"),
+)
+
+
+def site_part(relative: str) -> str:
+    return next((name for prefix, name in SITE_PARTS if relative.startswith(prefix)), "other")
+
+
+def offline_zip_bytes(site: Path) -> tuple[int, float]:
+    """Size and time of the offline copy's zip (scripts/offline_zip.py's file selection and
+    compression, without its guide file), written to a temporary file and removed."""
+    from scripts.offline_zip import offline_files
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="zip-") as folder:
+        target = Path(folder) / "offline.zip"
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for path in offline_files(site):
+                archive.write(path, path.relative_to(site).as_posix())
+        return target.stat().st_size, time.perf_counter() - started
+
+
+def site_figures(site: Path, regions: int | None = None) -> dict[str, Any]:
     pages = list(site.rglob("*.html"))
     largest = max(pages, key=lambda page: page.stat().st_size)
-    return {
+    # First: when mkdocs ran alone, this shards the index it left, which changes the site's bytes.
+    search = search_index_figures(site)
+    parts: dict[str, int] = {}
+    files = [path for path in site.rglob("*") if path.is_file()]
+    for path in files:
+        part = site_part(path.relative_to(site).as_posix())
+        parts[part] = parts.get(part, 0) + path.stat().st_size
+    figures: dict[str, Any] = {
         "html_pages": len(pages),
-        "site_mb": round(sum(path.stat().st_size for path in site.rglob("*") if path.is_file()) / 1e6, 1),
+        "files": len(files),
+        "site_mb": round(sum(parts.values()) / 1e6, 1),
+        "parts_mb": {name: round(size / 1e6, 2) for name, size in sorted(parts.items(), key=lambda kv: -kv[1])},
         "largest_page": largest.relative_to(site).as_posix(),
         "largest_page_kb": round(largest.stat().st_size / 1024),
-        **search_index_figures(site),
+        **search,
     }
+    if regions:
+        zip_size, zip_seconds = offline_zip_bytes(site)
+        figures.update(
+            zip_mb=round(zip_size / 1e6, 1),
+            zip_kb_per_region=round(zip_size / 1024 / regions, 1),
+            zip_seconds=round(zip_seconds, 1),
+        )
+    return figures
 
 
 def search_index_figures(site: Path) -> dict[str, Any]:
@@ -206,12 +258,14 @@ def search_index_figures(site: Path) -> dict[str, Any]:
     }
 
 
-def run_mkdocs(project: Path, site: Path, timeout: float | None = None) -> dict[str, Any]:
+def run_mkdocs(project: Path, site: Path, timeout: float | None = None, regions: int | None = None) -> dict[str, Any]:
+    """The site generator's build of a project whose pages are rendered; with `regions`, the offline zip
+    is measured too."""
     # The generator the build uses (scripts/build.py SITE_GENERATOR).
     command = [sys.executable, "-m", "properdocs", "build", "--strict", "--clean", "--site-dir", str(site)]
     try:
         measured = run_measured(command, project, project_env(project), timeout=timeout)
-        figures = site_figures(site)
+        figures = site_figures(site, regions)
     finally:
         shutil.rmtree(site, ignore_errors=True)
     return {"seconds": round(measured.seconds, 2), "peak_rss_mb": round(measured.peak_rss_mb, 1), **figures}
@@ -318,7 +372,7 @@ def measure(
         real = run_stages(projects[0], repeat)
         real["data"] = "real"
         log("mkdocs build: real data")
-        real["mkdocs"] = run_mkdocs(projects[0], scratch / "site")
+        real["mkdocs"] = run_mkdocs(projects[0], scratch / "site", regions=real["regions"])
         real["total_seconds"] = round(real["python_seconds"] + real["mkdocs"]["seconds"], 2)
         measured = [real]
         synthetic: list[dict[str, Any]] = []
@@ -333,12 +387,15 @@ def measure(
                 return True
             log(f"mkdocs build: {size} regions (predicted {predicted:.0f} s)")
             try:
-                result["mkdocs"] = run_mkdocs(projects[size], scratch / "site", timeout=budget.left())
+                result["mkdocs"] = run_mkdocs(projects[size], scratch / "site", timeout=budget.left(), regions=size)
             except TimedOut as stopped:
                 skipped.append({"regions": size, "stage": "mkdocs", "stopped_after_seconds": round(stopped.seconds)})
                 return False
             result["total_seconds"] = round(result["python_seconds"] + result["mkdocs"]["seconds"], 2)
+            result["peak_mb"] = max(result["peak_rss_mb"], result["mkdocs"]["peak_rss_mb"])
             mkdocs_points.append((size, result["mkdocs"]["seconds"]))
+            # Done with this size: its scratch copy (thousands of generated pages) goes.
+            shutil.rmtree(projects[size].parent, ignore_errors=True)
             return True
 
         for size in sorted(sizes):
@@ -418,7 +475,9 @@ def goal_ratio(measured: list[dict[str, Any]], skipped: list[dict[str, Any]]) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(DEFAULT_SIZES), help="synthetic region counts")
-    parser.add_argument("--mkdocs-up-to", type=int, default=300, help="run mkdocs for sizes up to this many regions")
+    parser.add_argument(
+        "--mkdocs-up-to", type=int, default=max(DEFAULT_SIZES), help="run mkdocs for sizes up to this many regions"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per stage for quick sizes (median)")
     parser.add_argument("--budget", type=float, help="seconds for everything; sizes predicted to overrun are skipped")
     parser.add_argument("--full-build-runs", type=int, default=2, help="whole builds of the real data (0: none)")

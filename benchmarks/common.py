@@ -38,7 +38,7 @@ COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt",
 
 
 def seeds_folder() -> Path:
-    from tests.conftest import seeds_folder as folder
+    from scripts.provenance import seeds_folder as folder
 
     return folder()
 
@@ -163,6 +163,7 @@ def build_site(project: Path, site: Path) -> Measured:
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     compress = False
+    compressible: frozenset[str] = frozenset(COMPRESSIBLE)
     gzip_cache: dict[tuple[str, float], bytes]
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -175,7 +176,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if not path.is_file() or path.suffix not in COMPRESSIBLE:
+        if not path.is_file() or path.suffix not in self.compressible:
             super().do_GET()
             return
         key = (str(path), path.stat().st_mtime)
@@ -191,10 +192,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path, *, compress: bool = False) -> Iterator[str]:
-    """http://127.0.0.1:PORT/ for `folder`, like the tests' server; with compress=True text files go
-    out gzip-compressed, as most static hosts send them."""
-    handler_class = type("Handler", (_QuietHandler,), {"compress": compress, "gzip_cache": {}})
+def serve(folder: Path, *, compress: bool = False, extra_types: tuple[str, ...] = ()) -> Iterator[str]:
+    """http://127.0.0.1:PORT/ for `folder`, like the tests' server; with compress=True text files (and
+    files ending in one of extra_types) go out gzip-compressed, as most static hosts send them."""
+    members = {"compress": compress, "gzip_cache": {}, "compressible": frozenset({*COMPRESSIBLE, *extra_types})}
+    handler_class = type("Handler", (_QuietHandler,), members)
     handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

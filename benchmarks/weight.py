@@ -44,7 +44,7 @@ from benchmarks.common import (
 from benchmarks.goals import GOALS
 
 # Files of the Python runtime: none of them may load on any page but the calculator.
-RUNTIME_FOLDERS = ("vendor/pyodide/", "vendor/offline/", "vendor/calculator/")
+RUNTIME_FOLDERS = ("vendor/pyodide/", "vendor/runtime/", "vendor/offline/", "vendor/calculator/")
 # The search index (scripts/search_index.py): pages read it only when someone searches.
 SEARCH_INDEX_FOLDER = "search/"
 QUIET_SECONDS = 0.3
@@ -209,7 +209,10 @@ def folder_kb(folder: Path) -> float:
 def offline_copy(site: Path, project: Path | None) -> dict[str, Any]:
     copy: dict[str, Any] = {
         "site_kb": folder_kb(site),
-        "http_only_kb": {"vendor/pyodide": folder_kb(site / "vendor" / "pyodide")},
+        "http_only_kb": {
+            "vendor/pyodide": folder_kb(site / "vendor" / "pyodide"),
+            "vendor/runtime": folder_kb(site / "vendor" / "runtime"),
+        },
         "file_only_kb": {"vendor/offline": folder_kb(site / "vendor" / "offline")},
     }
     if project is None or not (project / "scripts" / "offline_zip.py").is_file():

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from calculator import messages
-from calculator.data import PolicyDataInvalid, PolicyDataMissing, PolicyTable, load_bundled
+from calculator.data import PolicyDataInvalid, PolicyDataMissing, PolicyTable, load_bundled, lookup
 from calculator.fields import (
     FIELD_GROUPS,
     FIELDS,
@@ -288,6 +288,85 @@ def series_with(
     return {"vary": vary, "benefit": benefit_id, "measure": measure, "unit": unit, "series": series}
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Chart:
+    """A curve the page draws when the household has what it needs: one input varies, one figure
+    of one benefit is read (SERIES_MEASURES), for every region."""
+
+    vary: str
+    title: str
+    x_label: str
+    unit_label: str
+    # Drawn when all of these are filled in (besides the varying input's own benefit being asked).
+    needs: tuple[str, ...]
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart(
+        vary="medical.total_cost",
+        title="个人自付随住院总费用的变化",
+        x_label="住院总费用（元）",
+        unit_label="元",
+        needs=("medical.total_cost",),
+    ),
+    Chart(
+        vary="pension.annual_contribution",
+        title="每月养老金随个人缴费档次的变化",
+        x_label="个人每年缴费（元）",
+        unit_label="元/月",
+        needs=("pension.years",),
+    ),
+)
+CHART_POINTS = 11
+
+
+def _chart_values(table: PolicyTable, chart: Chart, household: Household) -> list[int]:
+    """The x values: twice the bill (at least 20,000元) for the medical curve; the national
+    contribution grades from the lowest to the highest for the pension curve."""
+    if chart.vary == "medical.total_cost":
+        cost = household.medical.total_cost or 100000
+        top = max(cost * 2, 20000)
+        return [round(top * i / (CHART_POINTS - 1)) for i in range(CHART_POINTS)]
+    on = default_calculation_date(table)
+    low = lookup(table, "national", "pension.resident.contribution.minimum_grade", on)
+    high = lookup(table, "national", "pension.resident.contribution.maximum_grade", on)
+    if not (low.stated and high.stated and low.entry and high.entry):
+        return []
+    start, stop = int(str(low.entry.value)), int(str(high.entry.value))
+    return [round(start + (stop - start) * i / (CHART_POINTS - 1)) for i in range(CHART_POINTS)]
+
+
+def charts_with(table: PolicyTable, household: Mapping[str, Any], regions: object = None) -> dict[str, Any]:
+    """Every curve this household calls for, with its points per region: the page draws them as
+    they are (title, axis labels and unit included) and computes nothing."""
+    parsed = parse_household(household, default_on=default_calculation_date(table))
+    if not isinstance(parsed, Household):
+        return {"errors": parsed}
+    asked = {benefit.id for benefit in benefits_requested(parsed)}
+    charts = []
+    for chart in CHARTS:
+        benefit_id, _ = SERIES_MEASURES[chart.vary]
+        if benefit_id not in asked or not parsed.given(*chart.needs):
+            continue
+        values = _chart_values(table, chart, parsed)
+        if not values:
+            continue
+        rest = {key: value for key, value in household.items() if key != chart.vary}
+        series = series_with(table, rest, chart.vary, values, regions)
+        if "errors" in series:
+            continue
+        charts.append(
+            {
+                "vary": chart.vary,
+                "title": chart.title,
+                "x_label": chart.x_label,
+                "unit_label": chart.unit_label,
+                "series": series["series"],
+            }
+        )
+    return {"charts": charts}
+
+
 def _dump(payload: object) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
@@ -301,7 +380,7 @@ def regions_json() -> str:
 
 
 def answer(request: object) -> dict[str, Any] | list[dict[str, str]]:
-    """The reply to a decoded request: {"action": "calculate" | "fields" | "regions", ...}."""
+    """The reply to a decoded request: {"action": "calculate" | "charts" | "series" | "fields" | "regions", ...}."""
     if not isinstance(request, Mapping):
         return {"errors": {REQUEST_ERROR_KEY: messages.say("request_not_object")}}
     action = request.get("action", "calculate")
@@ -309,6 +388,11 @@ def answer(request: object) -> dict[str, Any] | list[dict[str, str]]:
         return field_definitions()
     if action == "regions":
         return region_list()
+    if action == "charts":
+        household = request.get("household", {})
+        if not isinstance(household, Mapping):
+            return {"errors": {REQUEST_ERROR_KEY: messages.say("request_not_object")}}
+        return charts_with(load_bundled(), household, request.get("regions"))
     if action == "series":
         household = request.get("household", {})
         if not isinstance(household, Mapping):

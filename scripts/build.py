@@ -16,6 +16,7 @@ import functools
 import gc
 import http.server
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from calculator.vocabulary import ASPECTS, DATE_BASES, DOCUMENT_KINDS, GROUPS, QUALIFIERS, TOPICS, UNITS
-from scripts.embed_runtime import RUNTIME_FILES
+from scripts.embed_runtime import PYODIDE_RUNTIME_FILES
 from scripts.package_calculator import PACKAGED_DATA
 from scripts.policy_loader import (
     DEFAULT_DATA_DIR,
@@ -41,9 +42,12 @@ NODE_MODULES = ROOT / "node_modules"
 COMPILED_JSON = BUILD / "policy_data.json"
 VENDOR = DOCS / "vendor"
 
-# What the calculator worker loads (the same files are embedded for file://), plus the classic
-# loader that the benchmarks' bare-Pyodide page and the "stock Pyodide fails from disk" tests use.
-PYODIDE_FILES = (*RUNTIME_FILES, "pyodide.js")
+RUNTIME_CACHE = BUILD / "runtime-cache"
+
+# What the calculator worker loads from the Pyodide package (the same files are embedded for
+# file://), plus the stock stdlib, lock file and classic loader that the benchmarks' bare-Pyodide
+# page and the "stock Pyodide fails from disk" tests use (the worker gets its own, trimmed ones).
+PYODIDE_FILES = (*PYODIDE_RUNTIME_FILES, "python_stdlib.zip", "pyodide-lock.json", "pyodide.js")
 
 
 # npm file → path under docs/vendor/
@@ -152,6 +156,24 @@ def build(
         return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs, data_dir=data_dir)
 
 
+ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def relative_404(site_dir: Path) -> None:
+    """404.html links from the site root ("/assets/…"), which a copy opened from disk cannot follow:
+    without a public address, write them relative to the root, where 404.html lies. A server still
+    shows it styled for a missing page at the top level; with `site_url` set, mkdocs' absolute links
+    (under that address) are kept, so it is styled at any depth there."""
+    from scripts.render_calculator import public_site_url
+
+    page = site_dir / "404.html"
+    if public_site_url() is not None or not page.is_file():
+        return
+    text = ROOT_LINK.sub(r"\1", page.read_text(encoding="utf-8"))
+    text = text.replace('"base": "/"', '"base": "."').replace('"/assets/', '"assets/')
+    page.write_text(text, encoding="utf-8")
+
+
 def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir: Path) -> dict[str, object]:
     started = time.perf_counter()
     log("validating and compiling policy_data/")
@@ -165,16 +187,21 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
     if with_calculator:
         from scripts.embed_runtime import write_embedded_runtime
         from scripts.package_calculator import build_wheel
+        from scripts.python_runtime import build_runtime_cached
         from scripts.render_calculator import render_calculator_page
 
         log("packaging the calculator wheel")
         wheel = build_wheel(VENDOR / "calculator", compile_first=False)
         log("vendoring browser packages")
         vendor_browser_packages()
+        log("trimming the stdlib and making the memory snapshot (Pyodide under Node; cached)")
+        build_runtime_cached(VENDOR / "pyodide", wheel, VENDOR / "runtime", RUNTIME_CACHE)
         log("embedding the Python runtime for pages opened from disk")
-        write_embedded_runtime(VENDOR / "pyodide", wheel, DOCS)
+        write_embedded_runtime(VENDOR / "pyodide", VENDOR / "runtime", wheel, DOCS)
         log("rendering the calculator page")
-        render_calculator_page(compiled, DOCS, wheel=wheel, pyodide_dir=VENDOR / "pyodide")
+        render_calculator_page(
+            compiled, DOCS, wheel=wheel, pyodide_dir=VENDOR / "pyodide", runtime_dir=VENDOR / "runtime"
+        )
     else:
         calculator_page.unlink(missing_ok=True)
     log("rendering pages")
@@ -183,9 +210,15 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
         log(f"{SITE_GENERATOR} build → {site_dir}")
         run_mkdocs(site_dir)
         write_search(site_dir, compiled)
+        relative_404(site_dir)
         from scripts.csp import apply_content_security_policy
 
         log(f"Content-Security-Policy written into {apply_content_security_policy(site_dir)} pages")
+        if with_calculator:
+            # Last: it lists the calculator page's files and hashes them as they were finally written.
+            from scripts.service_worker import write_service_worker
+
+            write_service_worker(site_dir)
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
 

@@ -2,8 +2,9 @@
 
 Over file:// browsers refuse fetch() and module imports of other files, but they still run plain
 <script src> files. Each file written here assigns one runtime file to a global table; the
-calculator page's worker then answers Pyodide's own fetches from that table. Over http the page
-loads the stock files instead and never touches these.
+calculator page's worker then answers Pyodide's own fetches from that table. The files are those the
+http route loads (which never touches these scripts): three from the Pyodide package, and the
+trimmed stdlib, lock file and memory snapshot that scripts/python_runtime.py builds.
 """
 
 from __future__ import annotations
@@ -13,37 +14,47 @@ import gzip
 import json
 from pathlib import Path
 
+from scripts.python_runtime import LOCK_NAME, SNAPSHOT_NAME, STDLIB_NAME
+
 EMBEDDED_SCRIPT_FOLDER = "vendor/offline"
 GLOBAL_NAME = "__shebaoEmbedded"
 
-# The runtime files the worker needs, and whether gzip pays for them (the stdlib is a zip already).
-RUNTIME_FILES: dict[str, bool] = {
-    "pyodide.mjs": True,
-    "pyodide.asm.mjs": True,
-    "pyodide.asm.wasm": True,
-    "python_stdlib.zip": False,
-    "pyodide-lock.json": True,
-}
+# The Pyodide package's files the worker loads as they are (gzip pays for all three).
+PYODIDE_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+# What scripts/python_runtime.py builds, and how each is embedded: "gzip" (compress it), "stored"
+# (a zip already), "gzipped" (already gzip: embedded as it is, marked as gzip).
+BUILT_RUNTIME_FILES = {STDLIB_NAME: "stored", LOCK_NAME: "gzip", SNAPSHOT_NAME: "gzipped"}
+# Every runtime file the worker gets, wheel aside.
+RUNTIME_FILES = (*PYODIDE_RUNTIME_FILES, *BUILT_RUNTIME_FILES)
 
 
-def embedded_script(name: str, payload: bytes, *, compress: bool) -> str:
+def embedded_script(name: str, payload: bytes, *, compress: bool, gzipped: bool = False) -> str:
     data = gzip.compress(payload, compresslevel=9, mtime=0) if compress else payload
     encoded = base64.b64encode(data).decode("ascii")
-    entry = f'{{"gzip":{json.dumps(compress)},"base64":"{encoded}"}}'
+    entry = f'{{"gzip":{json.dumps(compress or gzipped)},"base64":"{encoded}"}}'
     return f"(self.{GLOBAL_NAME} = self.{GLOBAL_NAME} || {{}})[{json.dumps(name)}] = {entry};\n"
 
 
-def write_embedded_runtime(pyodide_dir: Path, wheel: Path, docs_dir: Path) -> list[Path]:
+def runtime_sources(pyodide_dir: Path, runtime_dir: Path) -> dict[str, Path]:
+    """Where each runtime file the worker gets comes from (the npm package, or the runtime build)."""
+    sources = {name: pyodide_dir / name for name in PYODIDE_RUNTIME_FILES}
+    sources.update({name: runtime_dir / name for name in BUILT_RUNTIME_FILES})
+    return sources
+
+
+def write_embedded_runtime(pyodide_dir: Path, runtime_dir: Path, wheel: Path, docs_dir: Path) -> list[Path]:
     """One script per runtime file (plus the wheel) under docs/vendor/offline/."""
     target = docs_dir / EMBEDDED_SCRIPT_FOLDER
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.glob("*.js"):
         stale.unlink()
-    sources = {name: (pyodide_dir / name, compress) for name, compress in RUNTIME_FILES.items()}
-    sources[wheel.name] = (wheel, False)
+    kinds = {name: "gzip" for name in PYODIDE_RUNTIME_FILES} | BUILT_RUNTIME_FILES
+    sources = {name: (path, kinds[name]) for name, path in runtime_sources(pyodide_dir, runtime_dir).items()}
+    sources[wheel.name] = (wheel, "stored")
     written = []
-    for name, (path, compress) in sources.items():
+    for name, (path, kind) in sources.items():
         script = target / f"{name}.js"
-        script.write_text(embedded_script(name, path.read_bytes(), compress=compress), encoding="ascii")
+        text = embedded_script(name, path.read_bytes(), compress=kind == "gzip", gzipped=kind == "gzipped")
+        script.write_text(text, encoding="ascii")
         written.append(script)
     return written

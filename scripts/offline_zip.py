@@ -5,8 +5,8 @@
 
 Build the site first (`make offline` does both). Everything sits in one top folder, so unpacking
 never scatters files. Pages opened from disk (file://) run the calculator from the embedded runtime
-in vendor/offline/, so the zip leaves out what only the http route reads: the stock Pyodide files.
-Source maps are left out too (only developer tools read them).
+in vendor/offline/, so the zip leaves out what only the http route reads: the Pyodide files and the
+trimmed runtime in vendor/runtime/. Source maps are left out too (only developer tools read them).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ TOP_FOLDER = "社保扶贫政策对比-离线版"
 GUIDE_NAME = "使用说明.txt"
 
 # Paths (relative to the site, POSIX style) that only pages served over http read.
-HTTP_ONLY_FOLDERS = ("vendor/pyodide",)
-# Read only over file:// (over http the stock runtime files are fetched instead). The search index
+HTTP_ONLY_FOLDERS = ("vendor/pyodide", "vendor/runtime")
+# Read only over file:// (over http the runtime files are fetched instead). The search index
 # (search/) is the same classic scripts on both routes.
 FILE_ONLY_FOLDERS = (EMBEDDED_SCRIPT_FOLDER,)
 

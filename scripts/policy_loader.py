@@ -21,12 +21,13 @@ from pydantic import ValidationError
 from calculator.vocabulary import TOPICS, format_date
 from scripts.data_limits import MAX_FILE_BYTES
 from scripts.policy_schema import Catalog, CatalogEntry, DatedValue, Parameter, Reference, RegionFile, value_problems
-from scripts.provenance import SourceTexts, value_readable_from
+from scripts.provenance import SourceTexts, seeds_folder, value_readable_from
 from scripts.safe_yaml import DuplicateKey, YamlRefused, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "policy_data"
-DEFAULT_SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+# $SHEBAO_SEEDS_DIR or ../shared/seeds: the source texts live outside the repository.
+DEFAULT_SEEDS_DIR = seeds_folder()
 ROOT_REGION = "national"
 CATALOG_FILE = "catalog.yaml"
 SCHEMA_VERSION = 2
@@ -109,6 +110,8 @@ def _reason(error: dict[str, Any], rest: list[str]) -> tuple[list[str], str]:
         named = [p for p in rest if not p.isdigit()]
         what = named[-1] if named else "text"
         return rest[:-1], f"{what} is {len(error['input']):,} characters, at most {limit} allowed"
+    if kind == "string_pattern_mismatch" and rest and rest[-1] == "source_sha256":
+        return rest, f"{_shown(error['input'])} is not a SHA-256 (64 lowercase hex digits)"
     if kind == "string_pattern_mismatch":
         return rest, f"{_shown(error['input'])} is not a valid id (lowercase ASCII letters, digits, _ and .)"
     if kind == "finite_number":
@@ -339,16 +342,27 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                             f"unknown document id '{base}'",
                         )
                     )
-            seeds_readable = sources is not None and sources.available
-            if document.source_file and seeds_readable and sources.text(document.source_file) is None:
-                problems.append(
-                    Problem(
-                        region.file,
-                        region.line(("documents", doc_id, "source_file")),
-                        f"documents.{doc_id}.source_file",
-                        f"no file '{document.source_file}' in {sources.folder}",
+            if document.source_file and sources is not None and sources.available:
+                digest = sources.digest(document.source_file)
+                if digest is None:
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line(("documents", doc_id, "source_file")),
+                            f"documents.{doc_id}.source_file",
+                            f"no file '{document.source_file}' in {sources.folder}",
+                        )
                     )
-                )
+                elif digest != document.source_sha256:
+                    problems.append(
+                        Problem(
+                            region.file,
+                            region.line(("documents", doc_id, "source_sha256")),
+                            f"documents.{doc_id}.source_sha256",
+                            f"'{document.source_file}' in {sources.folder} has SHA-256 {digest}: "
+                            "not the text this file cites",
+                        )
+                    )
 
         seen_items: dict[str, int] = {}
         seen_parameters: dict[str, int] = {}
@@ -485,6 +499,45 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                                 f"{name} {value} cannot be read from evidence '{reference.evidence}'",
                             )
                         )
+        for number, statement in enumerate(region.model.applying):
+            loc = ("applying", number, "reference")
+            where = f"applying.{statement.id}"
+            reference = statement.reference
+            if reference.document not in documents:
+                problems.append(
+                    Problem(
+                        region.file,
+                        region.line((*loc, "document")),
+                        where,
+                        f"unknown document id '{reference.document}'",
+                    )
+                )
+                continue
+            document = document_models[reference.document]
+            if document.source_file and not reference.evidence:
+                problems.append(
+                    Problem(region.file, region.line(loc), where, "evidence missing (quote the words that say it)")
+                )
+            elif (
+                document.source_file
+                and reference.evidence
+                and sources is not None
+                and sources.available
+                and sources.contains(document.source_file, reference.evidence) is False
+            ):
+                problems.append(
+                    Problem(
+                        region.file,
+                        region.line((*loc, "evidence")),
+                        where,
+                        f"evidence '{reference.evidence}' not found in {document.source_file}",
+                    )
+                )
+        statement_ids = [statement.id for statement in region.model.applying]
+        for statement_id in sorted({i for i in statement_ids if statement_ids.count(i) > 1}):
+            problems.append(
+                Problem(region.file, region.line(("applying",)), f"applying.{statement_id}", "duplicate id")
+            )
     return problems
 
 
@@ -597,7 +650,9 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
     documents: dict[str, Any] = {}
     items: list[dict[str, Any]] = []
     parameters: dict[str, dict[str, Any]] = {}
+    applying: dict[str, list[dict[str, Any]]] = {}
     for order, (region_id, region) in enumerate(policy.regions.items()):
+        applying[region_id] = [statement.model_dump() for statement in region.model.applying]
         info = region.model.region
         regions[region_id] = {
             **info.model_dump(),
@@ -637,6 +692,7 @@ def compile_policy_data(policy: PolicyData) -> dict[str, Any]:
             "documents": documents,
             "items": items,
             "parameters": parameters,
+            "applying": applying,
         }
     )
 

@@ -51,6 +51,7 @@ from scripts.data_limits import (
 ASCII_ID = r"^[a-z][a-z0-9_]*$"
 PARAMETER_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SHA256 = r"^[0-9a-f]{64}$"
 
 Unit = Literal[tuple(UNITS)]  # type: ignore[valid-type]
 Aspect = Literal[tuple(ASPECTS)]  # type: ignore[valid-type]
@@ -118,12 +119,26 @@ class Document(Strict):
     validity: Text | None = None
     kind: DocumentKind
     source_file: Text | None = None
+    # The SHA-256 of the text cited as source_file: a keeper's copy is verified to be the one cited.
+    source_sha256: Annotated[StrictStr, Field(pattern=SHA256)] | None = None
+    # Where that copy was published (outlet, page, the date it shows): the text itself is not stored here.
+    source_outlet: Prose | None = None
     based_on: list[AsciiId] = []
     url_note: Prose | None = None
     note: Prose | None = None
 
     _issued = field_validator("issued")(check_partial_date)
     _effective = field_validator("effective")(lambda v: v if v is None else check_iso_date(v))
+
+    @model_validator(mode="after")
+    def _source_text_is_pinned(self) -> Document:
+        if self.source_file and not self.source_sha256:
+            raise ValueError("source_sha256 missing (the SHA-256 of the text named in source_file)")
+        if self.source_file and not self.source_outlet:
+            raise ValueError("source_outlet missing (where the text named in source_file was published)")
+        if not self.source_file and (self.source_sha256 or self.source_outlet):
+            raise ValueError("source_sha256 and source_outlet describe a source_file, and there is none")
+        return self
 
 
 class Reference(Strict):
@@ -439,7 +454,30 @@ class PolicyItem(Strict):
     parameters: dict[ParameterId, Parameter] = {}
 
 
+# How to apply: what a region's sources say about where to apply, whom to ask and what needs no
+# application, per calculator benefit. Only sourced statements; the page says so where there is none.
+APPLY_KINDS: dict[str, str] = {
+    "automatic": "不用申请",
+    "where": "在哪里办",
+    "settlement": "怎样结算",
+    "contact": "向谁咨询",
+}
+APPLY_BENEFITS = ("pension_subsidy", "pension_monthly", "medical", "maternity", "work_injury", "unemployment")
+ApplyKind = Literal[tuple(APPLY_KINDS)]  # type: ignore[valid-type]
+ApplyBenefit = Literal[APPLY_BENEFITS]  # type: ignore[valid-type]
+
+
+class ApplyStatement(Strict):
+    id: AsciiId
+    kind: ApplyKind
+    benefits: list[ApplyBenefit] = Field(min_length=1)
+    # Our plain words for what the source says (the evidence is the source's own).
+    text: Text
+    reference: Reference
+
+
 class RegionFile(Strict):
     region: Region
     documents: dict[AsciiId, Document] = Field(min_length=1)
     policies: dict[Topic, list[PolicyItem]]
+    applying: list[ApplyStatement] = []

@@ -7,6 +7,8 @@ files break lines in the middle of sentences.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -88,6 +90,23 @@ def value_readable_from(value: object, unit: str, evidence: str) -> bool:
     return Decimal(str(value)) in numbers_in(evidence)
 
 
+# The source texts are not part of the repository (the project quotes at most a few words of each):
+# a data keeper keeps them beside it, in ../shared/seeds/, or anywhere $SHEBAO_SEEDS_DIR names.
+SEEDS_ENV = "SHEBAO_SEEDS_DIR"
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def seeds_folder() -> Path:
+    """Where the source texts are looked for: $SHEBAO_SEEDS_DIR, else ../shared/seeds beside the repository."""
+    configured = os.environ.get(SEEDS_ENV)
+    return Path(configured).resolve() if configured else REPOSITORY.parent / "shared" / "seeds"
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, as 64 lowercase hex digits (what region files record)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 class SourceTexts:
     """The seed documents, read once and squeezed for matching."""
 
@@ -106,6 +125,11 @@ class SourceTexts:
                 return None
             self._texts[file_name] = squeeze(path.read_text(encoding="utf-8"))
         return self._texts[file_name]
+
+    def digest(self, file_name: str) -> str | None:
+        """SHA-256 of the keeper's copy of a text; None when the copy is absent."""
+        path = self.folder / file_name
+        return sha256_of(path) if path.is_file() else None
 
     def contains(self, file_name: str, evidence: str) -> bool | None:
         text = self.text(file_name)
@@ -151,3 +175,20 @@ def compiled_citations(
                 for label, reference, figures in pieces:
                     if reference is not None:
                         yield region_id, parameter_id, label, reference, figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m scripts.provenance FILE...`: the source_sha256 line to write for each text."""
+    import sys
+
+    names = sys.argv[1:] if argv is None else argv
+    if not names:
+        print("usage: python -m scripts.provenance FILE...  (prints each file's source_sha256)", file=sys.stderr)
+        return 2
+    for name in names:
+        print(f"source_sha256: {sha256_of(Path(name))}  # {Path(name).name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

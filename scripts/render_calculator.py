@@ -8,26 +8,30 @@ the page as one JSON block, so nothing is guessed from page depth at run time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from calculator.api import SERIES_MEASURES, calculate_with, field_definitions
-from calculator.data import PolicyTable, lookup
+from calculator.api import calculate_with, field_definitions
+from calculator.data import PolicyTable
 from calculator.fields import default_calculation_date
 from calculator.presets import PRESETS
 from calculator.vocabulary import REGION_LEVELS, format_date
-from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
+from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES, runtime_sources
+from scripts.policy_schema import APPLY_KINDS
+from scripts.python_runtime import SNAPSHOT_NAME
 from scripts.render_pages import html_path, source_page, topic_page
+from scripts.service_worker import SERVICE_WORKER
 from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 PAGE = "calculator.md"
 # How long the page waits without any progress (bytes arriving, a start-up stage reached) before it
 # says Python cannot start: a wasm file served with the wrong type can make loadPyodide() hang
 # without an error. Counted from the last progress, so a slow connection is not cut off.
 START_TIMEOUT_SECONDS = 60
-SERIES_POINTS = 11
 
 
 def json_for_script_tag(payload: object) -> str:
@@ -45,18 +49,6 @@ def parameter_links(compiled: dict[str, Any]) -> dict[str, str]:
     return links
 
 
-def contribution_grades(table: PolicyTable, compiled: dict[str, Any]) -> list[int]:
-    """X values for the pension curve: from the lowest to the highest national contribution grade."""
-    on = default_calculation_date(table)
-    low = lookup(table, "national", "pension.resident.contribution.minimum_grade", on)
-    high = lookup(table, "national", "pension.resident.contribution.maximum_grade", on)
-    if not (low.stated and high.stated and low.entry and high.entry):
-        return []
-    start, stop = int(str(low.entry.value)), int(str(high.entry.value))
-    step = (stop - start) / (SERIES_POINTS - 1)
-    return [round(start + step * i) for i in range(SERIES_POINTS)]
-
-
 def data_dates(table: PolicyTable, compiled: dict[str, Any]) -> dict[str, str]:
     """How recent the data is, for the page and the printed handout."""
     newest_rule = default_calculation_date(table).isoformat()
@@ -69,7 +61,72 @@ def data_dates(table: PolicyTable, compiled: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[str, int]) -> dict[str, Any]:
+def public_site_url(mkdocs_yml: Path = MKDOCS_YML) -> str | None:
+    """The site's public address (mkdocs `site_url`, e.g. https://example.org/shebao/), or None.
+
+    A copy opened from disk offers links and QR codes to this address instead of its file:/// one."""
+    import yaml
+    from mkdocs.utils import get_yaml_loader
+
+    with mkdocs_yml.open(encoding="utf-8") as stream:
+        settings = yaml.load(stream, Loader=get_yaml_loader())  # mkdocs' own loader: !ENV and python tags
+    url = settings.get("site_url") if isinstance(settings, dict) else None
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def applying_statements(compiled: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per region, the sourced statements on how to apply, each with its document's title and 文号."""
+    documents = compiled["documents"]
+    statements: dict[str, list[dict[str, Any]]] = {}
+    for region_id, items in compiled.get("applying", {}).items():
+        statements[region_id] = [
+            {
+                "id": item["id"],
+                "kind": item["kind"],
+                "benefits": item["benefits"],
+                "text": item["text"],
+                "reference": {
+                    "document": item["reference"]["document"],
+                    "title": documents[item["reference"]["document"]]["title"],
+                    "number": documents[item["reference"]["document"]].get("number"),
+                    "section": item["reference"]["section"],
+                },
+            }
+            for item in items
+        ]
+    return statements
+
+
+def versioned_url(relative: str, path: Path) -> str:
+    """The file's URL with its content hash in the query: a cached copy of it never goes stale."""
+    return f"{relative}?v={hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
+
+
+def runtime_config(pyodide_dir: Path, runtime_dir: Path, wheel: Path) -> dict[str, Any]:
+    """Where the worker finds each runtime file over http (the site root's relative URLs), and sizes."""
+    docs = pyodide_dir.parent.parent
+    files = {
+        name: {"url": versioned_url(path.relative_to(docs).as_posix(), path), "size": path.stat().st_size}
+        for name, path in runtime_sources(pyodide_dir, runtime_dir).items()
+    }
+    return {
+        "pyodide": "vendor/pyodide/",
+        "files": {name: entry for name, entry in files.items() if name != SNAPSHOT_NAME},
+        "snapshot": files[SNAPSHOT_NAME],
+        "wheel": {
+            "url": versioned_url(f"vendor/calculator/{wheel.name}", wheel),
+            "name": wheel.name,
+            "size": wheel.stat().st_size,
+        },
+        "embedded": [f"{EMBEDDED_SCRIPT_FOLDER}/{name}.js" for name in [*RUNTIME_FILES, wheel.name]],
+        "timeout_seconds": START_TIMEOUT_SECONDS,
+        "service_worker": SERVICE_WORKER,
+    }
+
+
+def page_config(compiled: dict[str, Any], *, runtime: dict[str, Any], public_url: str | None = None) -> dict[str, Any]:
     table = PolicyTable(compiled)
     definitions = field_definitions(table)
     presets = [
@@ -100,28 +157,21 @@ def page_config(compiled: dict[str, Any], *, wheel: Path, pyodide_sizes: dict[st
             "documents": {doc_id: html_path(source_page(doc_id)) for doc_id in compiled["documents"]},
             "regions": {region_id: f"regions/{region_id}.html" for region_id in compiled["regions"]},
         },
-        "series": {
-            "medical.total_cost": {"benefit": SERIES_MEASURES["medical.total_cost"][0]},
-            "pension.annual_contribution": {
-                "benefit": SERIES_MEASURES["pension.annual_contribution"][0],
-                "values": contribution_grades(table, compiled),
-            },
-        },
+        "applying": applying_statements(compiled),
+        "apply_kinds": APPLY_KINDS,
+        "public_url": public_url,
         "default_on": default_calculation_date(table).isoformat(),
         "data_dates": data_dates(table, compiled),
-        "runtime": {
-            "pyodide": "vendor/pyodide/",
-            "files": {name: {"url": f"vendor/pyodide/{name}", "size": size} for name, size in pyodide_sizes.items()},
-            "wheel": {"url": f"vendor/calculator/{wheel.name}", "name": wheel.name, "size": wheel.stat().st_size},
-            "embedded": [f"{EMBEDDED_SCRIPT_FOLDER}/{name}.js" for name in [*RUNTIME_FILES, wheel.name]],
-            "timeout_seconds": START_TIMEOUT_SECONDS,
-        },
+        "runtime": runtime,
     }
 
 
-def render_calculator_page(compiled: dict[str, Any], docs_dir: Path, *, wheel: Path, pyodide_dir: Path) -> Path:
-    sizes = {name: (pyodide_dir / name).stat().st_size for name in RUNTIME_FILES}
-    config = page_config(compiled, wheel=wheel, pyodide_sizes=sizes)
+def render_calculator_page(
+    compiled: dict[str, Any], docs_dir: Path, *, wheel: Path, pyodide_dir: Path, runtime_dir: Path
+) -> Path:
+    config = page_config(
+        compiled, runtime=runtime_config(pyodide_dir, runtime_dir, wheel), public_url=public_site_url()
+    )
     env = markdown_environment(TEMPLATES)
     fields_by_group: dict[str, list[dict[str, Any]]] = {}
     for field in config["fields"]:

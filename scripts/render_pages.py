@@ -5,6 +5,7 @@
     docs/index.md                        首页
     docs/about.md                        关于本站 (links the pages about the site, which stay off the nav)
     docs/topics/index.md, <topic>.md     one comparison matrix per topic
+    docs/topics/columns/<topic>/<region>.js  a region's column of that matrix, loaded when chosen
     docs/regions/index.md, <region>.md   everything about one region
     docs/sources/index.md, <doc>.md      one page per source document
     docs/downloads/index.md              the data as JSON and CSV (UTF-8 with BOM)
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import posixpath
@@ -319,8 +321,17 @@ class Footnotes:
     def anchor(self, number: int) -> str:
         return f"{self.prefix}-{number}"
 
-    def listed(self) -> list[tuple[int, Citation, list[str]]]:
-        return [(number, citation, list(self.regions[citation])) for citation, number in self.numbers.items()]
+    def listed(self, regions: Iterable[str] | None = None) -> list[tuple[int, Citation, list[str]]]:
+        """(number, citation, the regions citing it) for the citations these regions (default: all) use."""
+        if regions is None:
+            return [(number, citation, list(self.regions[citation])) for citation, number in self.numbers.items()]
+        wanted = set(regions)
+        listed = []
+        for citation, number in self.numbers.items():
+            users = [region for region in self.regions[citation] if region in wanted]
+            if users:
+                listed.append((number, citation, users))
+        return listed
 
 
 @dataclass
@@ -356,10 +367,17 @@ class Row:
     statistic: bool
     cells: list[Cell]
 
-    @property
-    def differs(self) -> bool:
-        """Rules (not statistics) whose current figure is not the same in every region that states one."""
-        return not self.statistic and len({cell.compare_key for cell in self.cells} - {""}) > 1
+    def cells_of(self, regions: Iterable[str]) -> list[Cell]:
+        wanted = set(regions)
+        return [cell for cell in self.cells if cell.region in wanted]
+
+    def differs_among(self, regions: Iterable[str]) -> bool:
+        """A rule (not a statistic) whose current figure is not the same in every one of these regions
+        that states one."""
+        return not self.statistic and len({cell.compare_key for cell in self.cells_of(regions)} - {""}) > 1
+
+    def cell_of(self, region_id: str) -> Cell:
+        return next(cell for cell in self.cells if cell.region == region_id)
 
 
 @dataclass
@@ -466,7 +484,12 @@ class SiteData:
             statistic=bool(parameter.get("statistic")),
         )
 
-    def topic_tables(self, topic: str) -> list[Table]:
+    def topic_tables(self, topic: str, inline: list[str] | None = None) -> list[Table]:
+        """The topic's tables with a cell for every region. Footnotes are numbered row by row across the
+        `inline` regions (the columns the page itself carries; all by default), then column by column for
+        each other region, so a column loaded later brings numbers of its own, in one run."""
+        inline = list(self.regions) if inline is None else inline
+        later = [region_id for region_id in self.regions if region_id not in set(inline)]
         by_aspect: dict[str, list[str]] = {}
         for pid in self.topic_parameter_ids(topic):
             by_aspect.setdefault(self.first_definition(pid)["aspect"], []).append(pid)
@@ -475,6 +498,13 @@ class SiteData:
             if aspect not in by_aspect:
                 continue
             footnotes = Footnotes(f"fn-{aspect}")
+            cells: dict[str, dict[str, Cell]] = {pid: {} for pid in by_aspect[aspect]}
+            for pid in by_aspect[aspect]:
+                for region_id in inline:
+                    cells[pid][region_id] = self.cell(region_id, pid, footnotes)
+            for region_id in later:
+                for pid in by_aspect[aspect]:
+                    cells[pid][region_id] = self.cell(region_id, pid, footnotes)
             rows = []
             for pid in by_aspect[aspect]:
                 first = self.first_definition(pid)
@@ -487,7 +517,7 @@ class SiteData:
                         unit=first["unit"],
                         aspect=aspect,
                         statistic=bool(first.get("statistic")),
-                        cells=[self.cell(region_id, pid, footnotes) for region_id in self.regions],
+                        cells=[cells[pid][region_id] for region_id in self.regions],
                     )
                 )
             tables.append(Table(aspect, rows, footnotes))
@@ -507,6 +537,35 @@ class SiteData:
             if cell.origin in {"inherited", "floor"}:
                 by_topic.setdefault(self.topic_of(pid), []).append((pid, cell))
         return [(topic, by_topic[topic]) for topic in TOPICS if topic in by_topic]
+
+    def province_groups(self) -> list[tuple[str, str, list[str]]]:
+        """(key, province, regions) in the regions' order. The key is the province's region id when the data
+        has one, else a digest of its name: stable, ASCII, usable in a file name."""
+        groups: dict[str, tuple[str, str, list[str]]] = {}
+        for region_id in self.regions:
+            name = self.province_of(region_id)
+            key = (
+                next(
+                    (
+                        rid
+                        for rid in (region_id, *self.regions[region_id]["ancestors"])
+                        if self.region_name(rid) == name
+                    ),
+                    None,
+                )
+                or "x" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+            )
+            groups.setdefault(key, (key, name, []))[2].append(region_id)
+        return list(groups.values())
+
+    def province_of(self, region_id: str) -> str:
+        """The province a region belongs to, for grouping long region lists: the nearest ancestor (or the
+        region itself) at province level, else the first name of its administrative path."""
+        for candidate in (region_id, *self.regions[region_id]["ancestors"]):
+            if self.regions[candidate]["level"] == "省":
+                return self.region_name(candidate)
+        admin_path = self.regions[region_id].get("admin_path") or []
+        return str(admin_path[0]) if admin_path else self.region_name(region_id)
 
     def region_items(self, region_id: str, topic: str | None = None) -> list[dict[str, Any]]:
         return [item for item in self._items_by_region.get(region_id, []) if topic is None or item["topic"] == topic]
@@ -594,6 +653,15 @@ def region_page(region_id: str) -> str:
 
 def source_page(document_id: str) -> str:
     return f"sources/{document_id}.md"
+
+
+# A province's page of the regions or sources index (only when the regions are many). Region and
+# document ids are lowercase, so the upper-case prefix keeps these names apart from theirs.
+GROUP_PAGE_PREFIX = "P_"
+
+
+def group_page(folder: str, key: str) -> str:
+    return f"{folder}/{GROUP_PAGE_PREFIX}{key}.md"
 
 
 # --- markdown-safe text ---------------------------------------------------------------------
@@ -696,6 +764,49 @@ def nav_title(text: object) -> str:
     return str(escape(text))
 
 
+# --- topic pages that do not grow with the regions ---------------------------------------------------
+
+# A topic page carries every region's column while they are this few. Beyond that it carries the
+# national column only, and each other region's column is a script of its own
+# (topics/columns/<topic>/<region>.js) that the page loads when the reader picks the region: a plain
+# <script src>, which works opened from disk too, where fetch() does not.
+TOPIC_COLUMNS_INLINE_UP_TO = 8
+COLUMNS_FOLDER = "columns"
+# How many regions the picker lets a reader compare at once (each brings its column script).
+MAX_CHOSEN_REGIONS = 8
+# The callback every column script calls (defined by docs/javascripts/topics.js).
+COLUMN_CALLBACK = "shebaoTopicColumn"
+# Every region (id, name, province) for the picker, one script shared by the topic pages and loaded
+# only when the reader opens the picker: listed in each page, the regions would make it grow.
+REGION_LIST = "regions.js"
+REGION_LIST_CALLBACK = "shebaoRegionList"
+
+
+def inline_regions(data: SiteData) -> list[str]:
+    """The regions whose columns a topic page carries in its own HTML."""
+    if len(data.regions) <= TOPIC_COLUMNS_INLINE_UP_TO:
+        return list(data.regions)
+    return [region_id for region_id in data.regions if not data.regions[region_id]["ancestors"]]
+
+
+def column_script_page(topic: str, region_id: str) -> str:
+    return f"topics/{COLUMNS_FOLDER}/{topic}/{region_id}.js"
+
+
+def column_script(payload: dict[str, Any], callback: str = COLUMN_CALLBACK) -> str:
+    """Data as a classic script: JSON passed to the page's callback. The file is loaded by src, never
+    inlined, so no HTML parser reads it and the markup inside the strings needs no escaping."""
+    return f"{callback}({json.dumps(payload, ensure_ascii=False, separators=(',', ':'))});\n"
+
+
+def region_list_script(data: SiteData) -> str:
+    """The picker's list: [id, name, province] of every region but the first (national), in order."""
+    rows = [
+        [region_id, data.region_name(region_id), data.province_of(region_id)] for region_id in list(data.regions)[1:]
+    ]
+    return column_script({"regions": rows}, REGION_LIST_CALLBACK)
+
+
 def navigation(data: SiteData, docs_dir: Path) -> list[Any]:
     topics: list[Any] = ["topics/index.md"] + [{TOPIC_SHORT_NAMES[t]: topic_page(t)} for t in TOPICS]
     regions: list[Any] = ["regions/index.md"]
@@ -768,19 +879,57 @@ class Renderer:
     written: list[Path] = field(default_factory=list)
 
     def page(self, template: str, page: str, **context: Any) -> None:
+        self.hints.new_page()
+        text = self.env.get_template(template).render(data=self.data, page=page, **self.helpers(page), **context)
+        self.write(page, text)
+
+    def macros(self, page: str) -> Any:
+        """The shared macros (macros.j2) bound to one page's links, for pieces rendered outside a page."""
+        return self.env.get_template("macros.j2").make_module(vars={"data": self.data, **self.helpers(page)})
+
+    def helpers(self, page: str) -> dict[str, Callable[..., Any]]:
         def link(to_page: str, anchor: str | None = None) -> str:
             return relative_link(page, to_page, anchor)
 
-        helpers: dict[str, Callable[..., Any]] = {
+        return {
             "link": link,
             "topic_link": lambda topic, anchor=None: link(topic_page(topic), anchor),
             "row_link": lambda pid: link(topic_page(self.data.topic_of(pid)), pid),
             "region_link": lambda region_id, anchor=None: link(region_page(region_id), anchor),
             "source_link": lambda doc_id, anchor=None: link(source_page(doc_id), anchor),
+            "group_page": group_page,
         }
-        self.hints.new_page()
-        text = self.env.get_template(template).render(data=self.data, page=page, **helpers, **context)
-        self.write(page, text)
+
+    def topic_columns(self, topic: str, tables: list[Table], inline: list[str]) -> None:
+        """One script per region the topic page does not carry: its header cell, its cells (silent ones
+        left out: the page draws those from a template), the footnotes they cite and its policy items."""
+        page = topic_page(topic)
+        macros = self.macros(page)
+        for region_id in self.data.regions:
+            if region_id in inline:
+                continue
+            self.hints.new_page()
+            cells: dict[str, str] = {}
+            footnotes: dict[str, list[list[Any]]] = {}
+            for table in tables:
+                for row in table.rows:
+                    cell = row.cell_of(region_id)
+                    if cell.origin != "silent" or cell.refined_by:
+                        cells[row.id] = str(macros.matrix_cell(cell, row, table.footnotes)).strip()
+                footnotes[table.aspect] = [
+                    [number, table.footnotes.anchor(number), str(macros.citation_text(citation)).strip()]
+                    for number, citation, _users in table.footnotes.listed([region_id])
+                ]
+            payload = {
+                "topic": topic,
+                "region": region_id,
+                "name": self.data.region_name(region_id),
+                "head": str(macros.region_head(region_id)).strip(),
+                "cells": cells,
+                "footnotes": footnotes,
+                "items": str(macros.region_items(region_id, topic)).strip(),
+            }
+            self.write(column_script_page(topic, region_id), column_script(payload))
 
     def write(self, relative: str, text: str, encoding: str = "utf-8") -> None:
         target = self.docs_dir / relative
@@ -816,16 +965,40 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
         calculator_ready=calculator_ready,
         calculator_page=CALCULATOR_PAGE,
         intros=intros,
+        # Hundreds of regions are not named one by one on the home page (it would grow with them).
+        many_regions=not lists_each_region(data),
     )
     renderer.page("topics_index.md.j2", "topics/index.md", intros=intros)
+    inline = inline_regions(data)
     for topic in TOPICS:
+        tables = data.topic_tables(topic, inline)
         renderer.page(
-            "topic.md.j2", topic_page(topic), topic=topic, intro=intros[topic], tables=data.topic_tables(topic)
+            "topic.md.j2",
+            topic_page(topic),
+            topic=topic,
+            intro=intros[topic],
+            tables=tables,
+            inline=inline,
+            columns_base=f"{COLUMNS_FOLDER}/{topic}/",
+            region_list=f"{COLUMNS_FOLDER}/{REGION_LIST}",
+            max_chosen=MAX_CHOSEN_REGIONS,
         )
-    renderer.page("regions_index.md.j2", "regions/index.md")
+        renderer.topic_columns(topic, tables, inline)
+    if len(inline) < len(data.regions):
+        renderer.write(f"topics/{COLUMNS_FOLDER}/{REGION_LIST}", region_list_script(data))
+    # With hundreds of regions the two indexes list provinces, each with a page of its own: listed on
+    # one page, the regions would make it grow without bound.
+    groups = None if lists_each_region(data) else data.province_groups()
+    listed = list(data.regions)
+    renderer.page("regions_index.md.j2", "regions/index.md", groups=groups, listed=listed, group_name=None)
+    renderer.page("sources_index.md.j2", "sources/index.md", groups=groups, listed=listed, group_name=None)
+    for key, name, members in groups or ():
+        for folder in ("regions", "sources"):
+            renderer.page(
+                f"{folder}_index.md.j2", group_page(folder, key), groups=None, listed=members, group_name=name
+            )
     for region_id in data.regions:
         renderer.page("region.md.j2", region_page(region_id), region_id=region_id)
-    renderer.page("sources_index.md.j2", "sources/index.md")
     for document_id in data.documents:
         renderer.page(
             "source.md.j2", source_page(document_id), document_id=document_id, figures=data.figures_citing(document_id)

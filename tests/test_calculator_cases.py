@@ -29,9 +29,19 @@ def test_golden_case(case: GoldenCase, table: PolicyTable) -> None:
 
 
 def test_cases_cover_every_benefit_in_every_region(table: PolicyTable) -> None:
+    """The rule for golden cases (docs/data-guide.md, 算例): every region file × every benefit has at
+    least one worked example; the regions are whatever policy_data/ holds."""
     covered = {(case.benefit, case.region) for case in CASES}
     wanted = {(benefit, region) for benefit in BENEFITS_BY_ID for region in table.regions}
-    assert not wanted - covered, f"no golden case for {sorted(wanted - covered)}"
+    assert not wanted - covered, (
+        f"no golden case for {sorted(wanted - covered)}: add one to tests/cases/<benefit>.yaml "
+        "(template in docs/data-guide.md)"
+    )
+
+
+def test_every_case_is_for_a_region_that_has_a_file(table: PolicyTable) -> None:
+    unknown = sorted({case.region for case in CASES} - set(table.regions))
+    assert not unknown, f"cases name regions without a file in policy_data/: {unknown}"
 
 
 def test_every_case_names_its_rule_and_source_and_has_a_unique_id() -> None:

@@ -120,6 +120,7 @@ def test_a_golden_case_from_a_shared_link_opened_from_disk_in_firefox(firefox_re
     cell = firefox_report["cell"]
     assert cell is not None, f"no result; the page said: {firefox_report['runtime']}"
     assert cell_problems(FIREFOX_CASE, cell) == [], f"{FIREFOX_CASE.id} ({FIREFOX_CASE.source}): cell reads {cell!r}"
+    assert firefox_report["python_start"] == "snapshot", "Python did not start from the build's memory snapshot"
 
 
 def test_stock_pyodide_loading_fails_from_disk_in_firefox(firefox_report: dict[str, Any]) -> None:

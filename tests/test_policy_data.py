@@ -1,4 +1,9 @@
-"""Meta-tests over the real policy_data/ files: every figure is sourced, and its source says it."""
+"""Meta-tests over the real policy_data/ files: every figure is sourced, and its source says it.
+
+Region ids come from the files themselves: no test here names a region, so adding one means adding
+its YAML file, its source texts and its golden cases (tests/cases/), nothing else. The tests that
+read the source texts (fixture `seeds_dir`) are the provenance checks; every other test runs without
+them."""
 
 from __future__ import annotations
 
@@ -10,10 +15,12 @@ from typing import Any
 import pytest
 
 from calculator.vocabulary import TOPICS
-from scripts.provenance import SourceTexts, compiled_citations, numbers_in, squeeze, value_readable_from
+from scripts.policy_loader import CATALOG_FILE, ROOT_REGION
+from scripts.provenance import SourceTexts, compiled_citations, numbers_in, sha256_of, squeeze, value_readable_from
 
 ROOT = Path(__file__).resolve().parent.parent
-REGION_IDS = ("national", "shaanxi", "beijing", "delingha", "fenghua")
+# Every region file (the parameter catalog beside them is not one).
+REGION_FILES = sorted(path for path in (ROOT / "policy_data").glob("*.yaml") if path.name != CATALOG_FILE)
 
 
 def dated_values(compiled: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
@@ -23,20 +30,22 @@ def dated_values(compiled: dict[str, Any]) -> Iterator[tuple[str, str, dict[str,
                 yield region_id, parameter_id, parameter, entry
 
 
-def test_the_five_regions_each_have_a_file_named_after_their_id() -> None:
-    files = (ROOT / "policy_data").glob("*.yaml")
-    assert sorted(path.stem for path in files if path.name != "catalog.yaml") == sorted(REGION_IDS)
+def test_there_is_a_national_baseline_and_at_least_one_region_under_it() -> None:
+    stems = [path.stem for path in REGION_FILES]
+    assert ROOT_REGION in stems and len(stems) >= 2
 
 
-def test_all_region_files_validate(compiled_data: dict[str, Any]) -> None:
-    assert next(iter(compiled_data["regions"])) == "national"
-    assert set(compiled_data["regions"]) == set(REGION_IDS)
+def test_all_region_files_validate_and_each_region_is_named_after_its_file(compiled_data: dict[str, Any]) -> None:
+    assert next(iter(compiled_data["regions"])) == ROOT_REGION
+    assert set(compiled_data["regions"]) == {path.stem for path in REGION_FILES}
+    for region_id, region in compiled_data["regions"].items():
+        assert Path(region["file"]).stem == region_id
 
 
 def test_every_region_but_national_inherits_from_the_national_baseline(compiled_data: dict[str, Any]) -> None:
     for region_id, region in compiled_data["regions"].items():
-        if region_id != "national":
-            assert region["ancestors"][-1] == "national", region_id
+        if region_id != ROOT_REGION:
+            assert region["ancestors"][-1] == ROOT_REGION, region_id
 
 
 @pytest.mark.parametrize("topic", TOPICS)
@@ -45,7 +54,33 @@ def test_every_topic_has_data_from_at_least_two_regions(compiled_data: dict[str,
     assert len(regions) >= 2, f"{topic}: only {regions}"
 
 
+def seed_documents(compiled: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Documents whose text the project checked (source_file), by id."""
+    return {doc_id: doc for doc_id, doc in compiled["documents"].items() if doc["source_file"]}
+
+
+def test_every_document_with_a_source_text_records_its_sha256_and_where_it_was_published(
+    compiled_data: dict[str, Any],
+) -> None:
+    for doc_id, document in seed_documents(compiled_data).items():
+        assert len(document["source_sha256"]) == 64, doc_id
+        assert document["source_outlet"], doc_id
+
+
+def test_each_source_text_is_the_copy_its_region_file_cites(compiled_data: dict[str, Any], seeds_dir: Path) -> None:
+    """Provenance: the keeper's copy of each text hashes to the SHA-256 recorded beside its citation."""
+    failures = []
+    for doc_id, document in seed_documents(compiled_data).items():
+        path = seeds_dir / document["source_file"]
+        if not path.is_file():
+            failures.append(f"{doc_id}: {path} missing")
+        elif (digest := sha256_of(path)) != document["source_sha256"]:
+            failures.append(f"{doc_id}: {path} has SHA-256 {digest}, the data cites {document['source_sha256']}")
+    assert not failures, "\n".join(failures)
+
+
 def test_every_seed_document_is_cited(compiled_data: dict[str, Any], seeds_dir: Path) -> None:
+    """Provenance: no text sits in the seeds folder unused."""
     cited_files = {
         compiled_data["documents"][entry["reference"]["document"]]["source_file"]
         for *_, entry in dated_values(compiled_data)
@@ -57,6 +92,7 @@ def test_every_seed_document_is_cited(compiled_data: dict[str, Any], seeds_dir: 
 def test_every_value_citing_a_seed_quotes_evidence_found_verbatim_in_it(
     compiled_data: dict[str, Any], seeds_dir: Path
 ) -> None:
+    """Provenance: each quoted piece of evidence is in the text it cites."""
     sources = SourceTexts(seeds_dir)
     failures = []
     # Every reference: the dated value's, and a band's or breakdown key's own.
@@ -70,6 +106,17 @@ def test_every_value_citing_a_seed_quotes_evidence_found_verbatim_in_it(
         elif not sources.contains(source_file, evidence):
             failures.append(f"{region_id} {parameter_id} {where}: '{evidence}' not in {source_file}")
     assert not failures, "\n".join(failures)
+
+
+def test_every_value_citing_a_seed_quotes_some_evidence(compiled_data: dict[str, Any]) -> None:
+    """Without the texts at hand, at least every figure from a checked text quotes its words."""
+    documents = seed_documents(compiled_data)
+    missing = [
+        f"{region_id} {parameter_id} {entry['from']}"
+        for region_id, parameter_id, _parameter, entry in dated_values(compiled_data)
+        if entry["reference"]["document"] in documents and not entry["reference"]["evidence"]
+    ]
+    assert not missing
 
 
 def test_every_stated_figure_can_be_read_from_its_evidence(compiled_data: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,14 @@ import pytest
 from scripts.policy_loader import PolicyDataError, compile_policy_data, load_policy_data
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A made-up source text (a test fixture, not a policy document): the loader's evidence and SHA-256
+# checks run against it, so these tests need none of the real texts kept outside the repository.
+FIXTURE_TEXT_NAME = "fixture_shaanxi.txt"
+FIXTURE_TEXT = (
+    "测试用的虚构文本。\n对低保对象，由政府每年为其缴纳50元\n保费。对建档立卡农村贫困人口起付线降至3000元。\n"
+)
+FIXTURE_SHA256 = hashlib.sha256(FIXTURE_TEXT.encode("utf-8")).hexdigest()
 
 NATIONAL = """\
 region:
@@ -52,7 +61,9 @@ documents:
     issuers: [陕西省人力资源和社会保障厅]
     issued: "2017-12-07"
     kind: policy
-    source_file: 000_9960a509e6f29364.txt
+    source_file: {FIXTURE_TEXT_NAME}
+    source_sha256: {FIXTURE_SHA256}
+    source_outlet: 测试用虚构文本
 policies:
   pension:
     - id: poor_paid_contribution
@@ -85,6 +96,8 @@ policies:
 """
 
 
+SHAANXI = SHAANXI.replace("{FIXTURE_TEXT_NAME}", FIXTURE_TEXT_NAME).replace("{FIXTURE_SHA256}", FIXTURE_SHA256)
+
 CATALOG = """\
 parameters:
   pension.resident.basic_pension:
@@ -110,6 +123,15 @@ parameters:
 PAID_REFERENCE = (
     "              reference: {document: shaanxi_2017_60, section: 二、(一), evidence: 由政府每年为其缴纳50元保费}\n"
 )
+
+
+@pytest.fixture
+def seeds_dir(tmp_path: Path) -> Path:
+    """A folder holding the made-up source text (shadows conftest's real texts)."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / FIXTURE_TEXT_NAME).write_text(FIXTURE_TEXT, encoding="utf-8")
+    return folder
 
 
 def write_data(folder: Path, shaanxi: str = SHAANXI, national: str = NATIONAL, catalog: str = CATALOG) -> Path:
@@ -306,7 +328,7 @@ def test_duplicate_document_ids_across_files_are_rejected(tmp_path: Path, seeds_
 def test_evidence_not_found_in_its_document_is_rejected(tmp_path: Path, seeds_dir: Path) -> None:
     text = SHAANXI.replace("由政府每年为其缴纳50元保费", "由政府每年为其缴纳60元保费")
     problems = problems_for(tmp_path, seeds_dir, text)
-    assert any("evidence '由政府每年为其缴纳60元保费' not found in 000_9960a509e6f29364.txt" in p for p in problems)
+    assert any(f"evidence '由政府每年为其缴纳60元保费' not found in {FIXTURE_TEXT_NAME}" in p for p in problems)
 
 
 def test_value_that_the_evidence_does_not_state_is_rejected(tmp_path: Path, seeds_dir: Path) -> None:
@@ -358,3 +380,61 @@ def test_folded_lines_leave_no_spaces_between_chinese_characters(tmp_path: Path,
     text = SHAANXI.replace("      summary: 政府代缴保费。\n", "      summary: >-\n        政府代缴\n        保费。\n")
     compiled = compile_policy_data(load_policy_data(write_data(tmp_path / "d", text), seeds_dir))
     assert compiled["items"][1]["summary"] == "政府代缴保费。"
+
+
+def test_a_source_text_that_is_not_the_cited_copy_is_rejected(tmp_path: Path, seeds_dir: Path) -> None:
+    (seeds_dir / FIXTURE_TEXT_NAME).write_text(FIXTURE_TEXT + "后来加上的一句。\n", encoding="utf-8")
+    [problem] = problems_for(tmp_path, seeds_dir)
+    assert f"documents.shaanxi_2017_60.source_sha256: '{FIXTURE_TEXT_NAME}' in {seeds_dir} has SHA-256" in problem
+    assert problem.endswith("not the text this file cites")
+
+
+def test_a_cited_source_text_needs_its_sha256_and_outlet(tmp_path: Path, seeds_dir: Path) -> None:
+    text = SHAANXI.replace(f"    source_sha256: {FIXTURE_SHA256}\n", "")
+    [problem] = problems_for(tmp_path, seeds_dir, text)
+    assert "source_sha256 missing" in problem
+    text = SHAANXI.replace(FIXTURE_SHA256, FIXTURE_SHA256.upper())
+    [problem] = problems_for(tmp_path, seeds_dir, text)
+    assert "is not a SHA-256 (64 lowercase hex digits)" in problem
+
+
+def test_without_the_source_texts_everything_but_the_evidence_is_still_checked(tmp_path: Path) -> None:
+    absent = tmp_path / "no-texts"
+    policy = load_policy_data(write_data(tmp_path / "d"), absent)
+    assert list(policy.regions) == ["national", "shaanxi"]
+    [problem] = problems_for(tmp_path, absent, SHAANXI.replace("value: 3000", "value: 300"))
+    assert "value 300 cannot be read from evidence" in problem
+
+
+APPLYING = """
+applying:
+  - id: paid_by_government
+    kind: automatic
+    benefits: [pension_subsidy]
+    text: 政府每年替本人缴纳保费（代缴）。
+    reference: {document: shaanxi_2017_60, section: 二、(一), evidence: 由政府每年为其缴纳50元保费}
+"""
+
+
+def test_how_to_apply_statements_load_and_compile_per_region(tmp_path: Path, seeds_dir: Path) -> None:
+    policy = load_policy_data(write_data(tmp_path / "d", SHAANXI + APPLYING), seeds_dir)
+    compiled = compile_policy_data(policy)
+    assert compiled["applying"]["national"] == []
+    [statement] = compiled["applying"]["shaanxi"]
+    assert statement["kind"] == "automatic" and statement["benefits"] == ["pension_subsidy"]
+    assert statement["reference"]["evidence"] == "由政府每年为其缴纳50元保费"
+
+
+def test_how_to_apply_statements_are_checked_like_figures(tmp_path: Path, seeds_dir: Path) -> None:
+    unfound = SHAANXI + APPLYING.replace("由政府每年为其缴纳50元保费", "由政府全额代缴")
+    problems = problems_for(tmp_path / "a", seeds_dir, unfound)
+    assert any("applying.paid_by_government" in p and f"not found in {FIXTURE_TEXT_NAME}" in p for p in problems)
+    no_evidence = SHAANXI + APPLYING.replace(", evidence: 由政府每年为其缴纳50元保费", "")
+    assert any("evidence missing" in p for p in problems_for(tmp_path / "b", seeds_dir, no_evidence))
+    unknown_document = SHAANXI + APPLYING.replace("document: shaanxi_2017_60", "document: nowhere_2020_1")
+    unknown_problems = problems_for(tmp_path / "c", seeds_dir, unknown_document)
+    assert any("unknown document id 'nowhere_2020_1'" in p for p in unknown_problems)
+    unknown_benefit = SHAANXI + APPLYING.replace("[pension_subsidy]", "[pension]")
+    assert any("applying" in p and "benefits" in p for p in problems_for(tmp_path / "d", seeds_dir, unknown_benefit))
+    twice = SHAANXI + APPLYING + APPLYING.replace("applying:\n", "")
+    assert any("duplicate id" in p for p in problems_for(tmp_path / "e", seeds_dir, twice))

@@ -6,9 +6,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_policy_loader import CATALOG, NATIONAL, SHAANXI, line_of, problems_for, write_data
+from test_policy_loader import (
+    CATALOG,
+    FIXTURE_TEXT,
+    FIXTURE_TEXT_NAME,
+    NATIONAL,
+    SHAANXI,
+    line_of,
+    problems_for,
+    write_data,
+)
 
 from scripts.policy_loader import compile_policy_data, load_policy_data
+
+
+@pytest.fixture
+def seeds_dir(tmp_path: Path) -> Path:
+    """The loader tests' made-up source text (shadows conftest's real texts)."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / FIXTURE_TEXT_NAME).write_text(FIXTURE_TEXT, encoding="utf-8")
+    return folder
+
 
 SCALE_CATALOG = (
     CATALOG
@@ -43,7 +62,7 @@ BANDS = """\
                   reference:
                     document: shaanxi_2017_60
                     section: 二、(一)
-                    evidence: 由政府每年为其缴纳50元保费,省和市县财政各负担50%
+                    evidence: 由政府每年为其缴纳50元保费
 """
 
 GRADES = """\

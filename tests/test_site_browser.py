@@ -15,15 +15,29 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import SEARCHES, load_axe, search_result_links
 
+from scripts.render_pages import TOPIC_COLUMNS_INLINE_UP_TO
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.browser
 
+
+def _data() -> Any:
+    from scripts.policy_loader import load_policy_data
+
+    return load_policy_data(ROOT / "policy_data", None)
+
+
+# Regions come from the files (national first, in the order the pages show them): no region is named here.
+POLICY = _data()
+REGIONS = list(POLICY.regions)
+OTHERS = REGIONS[1:]
+FIRST_REGION = OTHERS[0]
 PAGES = {
     "home": "index.html",
     "topic": "topics/medical.html",
-    "region": "regions/beijing.html",
-    "source": "sources/beijing_2018_8.html",
+    "region": f"regions/{FIRST_REGION}.html",
+    "source": f"sources/{next(iter(POLICY.regions[FIRST_REGION].model.documents))}.html",
 }
 
 
@@ -65,35 +79,39 @@ def test_chinese_search_finds_the_right_page(
 def test_region_picker_changes_columns_and_the_url_which_restores_them(
     browser_page: tuple[Any, Any], site_url: str
 ) -> None:
+    if len(REGIONS) > TOPIC_COLUMNS_INLINE_UP_TO:
+        pytest.skip("topic pages carry the national column only; tests/test_topic_columns.py tests that picker")
     page, _ = browser_page
     page.goto(site_url + "topics/medical.html")
     all_regions = visible_regions(page)
-    assert all_regions[0] == "national" and len(all_regions) >= 4
+    assert all_regions == REGIONS and all_regions[0] == "national"
     assert query_regions(page.url) is None
 
+    kept = OTHERS[:2]  # two regions, in page order
     for region in all_regions:
-        if region not in {"beijing", "shaanxi"}:
+        if region not in kept:
             page.uncheck(f'.region-picker input[value="{region}"]')
-    assert visible_regions(page) == ["beijing", "shaanxi"]
-    assert query_regions(page.url) == ["beijing", "shaanxi"]
+    assert visible_regions(page) == kept
+    assert query_regions(page.url) == kept
     # Item sections of hidden regions go too.
     assert page.is_hidden('section.region-items[data-region="national"]')
-    assert page.is_visible('section.region-items[data-region="beijing"]')
+    assert page.is_visible(f'section.region-items[data-region="{kept[0]}"]')
 
     # The last region cannot be unticked: the table would be empty.
-    page.uncheck('.region-picker input[value="beijing"]')
-    page.click('.region-picker input[value="shaanxi"]')
-    assert visible_regions(page) == ["shaanxi"]
-    assert page.is_checked('.region-picker input[value="shaanxi"]')
+    page.uncheck(f'.region-picker input[value="{kept[0]}"]')
+    page.click(f'.region-picker input[value="{kept[1]}"]')
+    assert visible_regions(page) == [kept[1]]
+    assert page.is_checked(f'.region-picker input[value="{kept[1]}"]')
     assert "至少选择一个地区" in page.inner_text(".picker-status")
 
-    # A sent link restores the choice; unknown or hostile ids are ignored, never shown.
-    page.goto(site_url + "topics/medical.html?regions=fenghua,beijing")
-    assert visible_regions(page) == ["beijing", "fenghua"]
-    assert page.is_checked('.region-picker input[value="fenghua"]')
+    # A sent link restores the choice (in page order); unknown or hostile ids are ignored, never shown.
+    last, first = OTHERS[-1], OTHERS[0]
+    page.goto(site_url + f"topics/medical.html?regions={last},{first}")
+    assert visible_regions(page) == [first, last]
+    assert page.is_checked(f'.region-picker input[value="{last}"]')
     assert not page.is_checked('.region-picker input[value="national"]')
-    page.goto(site_url + "topics/medical.html?regions=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E,shaanxi")
-    assert visible_regions(page) == ["shaanxi"]
+    page.goto(site_url + f"topics/medical.html?regions=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E,{kept[1]}")
+    assert visible_regions(page) == [kept[1]]
     assert page.locator("img[src=x]").count() == 0
 
 
@@ -143,7 +161,8 @@ def test_glossary_terms_explain_themselves_on_hover_focus_and_tap(browser_page: 
 
 def test_copy_link_puts_the_row_address_on_the_clipboard(clipboard_page: Any, site_url: str) -> None:
     page = clipboard_page
-    page.goto(site_url + "topics/medical.html?regions=beijing,shaanxi")
+    chosen = ",".join(OTHERS[:2])
+    page.goto(site_url + f"topics/medical.html?regions={chosen}")
     row_id = "medical.critical_illness.poor.bands"
     button = page.locator(f'button.copy-link[data-anchor="{row_id}"]')
     button.click()
@@ -152,10 +171,10 @@ def test_copy_link_puts_the_row_address_on_the_clipboard(clipboard_page: Any, si
         arg=row_id,
     )
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == f"{site_url}topics/medical.html?regions=beijing,shaanxi#{row_id}"
+    assert copied == f"{site_url}topics/medical.html?regions={chosen}#{row_id}"
     # Opening the copied link shows the same regions with the row highlighted.
     page.goto(copied)
-    assert visible_regions(page) == ["beijing", "shaanxi"]
+    assert visible_regions(page) == OTHERS[:2]
     assert page.evaluate("document.querySelector(':target').id") == row_id
     assert page.locator(f'tr[id="{row_id}"] >> th').is_visible()
 
@@ -163,9 +182,11 @@ def test_copy_link_puts_the_row_address_on_the_clipboard(clipboard_page: Any, si
 def test_without_javascript_the_full_table_shows(chromium: Any, site_url: str) -> None:
     context = chromium.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(site_url + "topics/medical.html?regions=beijing")
+    page.goto(site_url + f"topics/medical.html?regions={FIRST_REGION}")
     try:
-        assert len(visible_regions(page)) >= 4
+        # The columns the page carries: every region's while they are few, else the national one.
+        carried = REGIONS if len(REGIONS) <= TOPIC_COLUMNS_INLINE_UP_TO else REGIONS[:1]
+        assert visible_regions(page) == carried
         assert page.is_hidden(".region-picker")
         assert page.locator("button.copy-link:visible").count() == 0
     finally:

@@ -129,10 +129,24 @@ class _TreeBuilder(html.parser.HTMLParser):
 
 @functools.cache
 def parse(path: Path) -> Node:
+    return parse_text(path.read_text(encoding="utf-8"))
+
+
+def parse_text(text: str) -> Node:
     builder = _TreeBuilder()
-    builder.feed(path.read_text(encoding="utf-8"))
+    builder.feed(text)
     builder.close()
     return builder.root
+
+
+@functools.cache
+def column_cells(site: Path, topic: str, region_id: str) -> dict[str, str]:
+    """A region's cells of a topic matrix from its column script (pages with many regions carry the
+    national column only; the page inserts a chosen region's column from this script)."""
+    text = (site / "topics" / "columns" / topic / f"{region_id}.js").read_text(encoding="utf-8")
+    payload = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    cells: dict[str, str] = payload["cells"]
+    return cells
 
 
 # --- helpers over the data -----------------------------------------------------------------------
@@ -172,7 +186,15 @@ def matrix_row(site: Path, topic: str, parameter_id: str) -> Node:
 
 
 def matrix_cell(site: Path, topic: str, parameter_id: str, region_id: str) -> Node:
+    """The region's cell in the row: in the page, or else in the region's column script (where a cell
+    the region leaves silent is left out: the page draws it, as below)."""
     cell = matrix_row(site, topic, parameter_id).find("td", data_region=region_id)
+    if cell is None and (site / "topics" / "columns" / topic / f"{region_id}.js").is_file():
+        html = column_cells(site, topic, region_id).get(parameter_id) or (
+            f'<td class="cell-silent" data-region="{region_id}" data-compare="">'
+            f'<span class="value value-open">{NOT_STATED}</span> <span class="note">（文件未涉及）</span></td>'
+        )
+        cell = parse_text(html).find("td")
     assert cell is not None, f"row {parameter_id} has no {region_id} cell"
     return cell
 
@@ -292,7 +314,7 @@ def test_statistics_are_not_inherited_and_are_marked_apart_from_rules(
         row = matrix_row(built_site, parameter["topic"], parameter_id)
         assert row.has_class("row-statistic")
         assert "统计数字" in row.find("th").text()  # type: ignore[union-attr]
-        assert "截至" in row.find("td", data_region=region_id).text()  # type: ignore[union-attr]
+        assert "截至" in matrix_cell(built_site, parameter["topic"], parameter_id, region_id).text()
         for cell in row.find_all("td"):
             assert not cell.has_class("cell-inherited"), (parameter_id, cell.attrs["data-region"])
 
@@ -543,8 +565,8 @@ def test_data_guide_still_includes_the_word_lists(built_site: Path) -> None:
 def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     ids: dict[Path, set[str]] = {}
     broken = []
-    # 404.html is served for any missing path, so its links are absolute on purpose.
-    for page in [p for p in html_pages(built_site) if p.name != "404.html"]:
+    # 404.html too: without a public address its links are relative to the site root, where it lies.
+    for page in html_pages(built_site):
         for link in parse(page).find_all("a", href=lambda v: v is not None):
             href = link.attrs["href"]
             parts = urlsplit(href)
@@ -629,3 +651,26 @@ def test_markup_in_the_data_is_shown_as_text_never_run(tmp_path: Path, compiled_
         rendered = markdown.markdown(text, extensions=["attr_list", "tables"])
         assert 'href="javascript' not in rendered, page.name
     assert "&lt;script&gt;" in (docs / "regions" / "beijing.md").read_text(encoding="utf-8")
+
+
+def test_the_public_address_comes_from_mkdocs_site_url(tmp_path: Path) -> None:
+    from scripts.render_calculator import MKDOCS_YML, public_site_url
+
+    assert public_site_url(MKDOCS_YML) is None  # the repository's site has no public address yet
+    settings = tmp_path / "mkdocs.yml"
+    settings.write_text("site_name: x\nsite_url: https://example.org/shebao\n", encoding="utf-8")
+    assert public_site_url(settings) == "https://example.org/shebao/"
+    settings.write_text("site_name: x\nsite_url: file:///media/usb/\n", encoding="utf-8")
+    assert public_site_url(settings) is None
+
+
+def test_the_calculator_page_carries_how_to_apply_with_document_numbers(built_site: Path) -> None:
+    text = (built_site / "calculator.html").read_text(encoding="utf-8")
+    start = text.index('id="calculator-config">') + len('id="calculator-config">')
+    config = json.loads(text[start : text.index("</script>", start)])
+    assert set(config["applying"]) == {region["id"] for region in config["regions"]}
+    shaanxi = {item["id"]: item for item in config["applying"]["shaanxi"]}
+    paid = shaanxi["paid_contribution_by_government"]
+    assert paid["kind"] == "automatic" and paid["reference"]["number"] == "陕人社发[2017]60号"
+    assert config["apply_kinds"]["automatic"] == "不用申请"
+    assert config["public_url"] is None

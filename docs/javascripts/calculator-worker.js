@@ -4,8 +4,15 @@
  * and module workers loaded from file:// URLs, but runs classic workers from Blob URLs.
  *
  * The worker receives the runtime's files as bytes (fetched over http, or decoded from the classic
- * scripts embedded for file://), answers Pyodide's own fetches for them from memory, starts Python,
- * installs the calculator wheel and then answers JSON requests. Only JSON strings cross into Python.
+ * scripts embedded for file://), answers Pyodide's own fetches for them from memory, starts Python
+ * (from the build's memory snapshot when it has one and the snapshot is accepted, otherwise the
+ * ordinary way), installs the calculator wheel and then answers JSON requests. Only JSON strings
+ * cross into Python.
+ *
+ * Start message config: {mode: "network", urls, sizes, snapshot?: {url, size}, ...} or
+ * {mode: "embedded", embedded, ...}; both with indexURL, wheelName and start?: "snapshot" | "bare"
+ * (a preference for tests and benchmarks; left out, the worker chooses). The ready message says
+ * how Python started: start: "snapshot" | "bare" | "refused-snapshot".
  */
 /* exported calculatorWorkerMain */
 function calculatorWorkerMain() {
@@ -13,6 +20,8 @@ function calculatorWorkerMain() {
 
   let calculate = null;
   const pending = [];
+  // The memory snapshot's name among the runtime files (gzip-compressed, in both modes).
+  const SNAPSHOT = "snapshot.bin.gz";
 
   function post(message) {
     self.postMessage(message);
@@ -30,10 +39,14 @@ function calculatorWorkerMain() {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  async function fetchWithProgress(url, label, report) {
+  /* report(loaded, wireFactor): bytes read so far, and how many bytes crossed the network per byte
+   * read (below 1 when the server compressed the file: Content-Length is then the compressed size). */
+  async function fetchWithProgress(url, label, report, expectedSize) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${label}: HTTP ${response.status}`);
     const total = Number(response.headers.get("Content-Length")) || 0;
+    const encoded = response.headers.get("Content-Encoding");
+    const wireFactor = encoded && encoded !== "identity" && total && expectedSize ? Math.min(1, total / expectedSize) : 1;
     if (!response.body) return new Uint8Array(await response.arrayBuffer());
     const reader = response.body.getReader();
     const chunks = [];
@@ -43,7 +56,7 @@ function calculatorWorkerMain() {
       if (done) break;
       chunks.push(value);
       loaded += value.length;
-      report(loaded, total);
+      report(loaded, wireFactor);
     }
     const bytes = new Uint8Array(loaded);
     let offset = 0;
@@ -54,33 +67,159 @@ function calculatorWorkerMain() {
     return bytes;
   }
 
+  /* Files the page gave by URL are kept in the origin's Cache Storage (over http, where it exists),
+   * keyed by their URL: the build puts each file's hash in its URL, so a cached copy never goes
+   * stale and a second visit starts without the network. Nothing of this runs from file://. */
+  const RUNTIME_CACHE = "shebao-calculator-runtime";
+  async function openCache() {
+    try {
+      return self.caches ? await self.caches.open(RUNTIME_CACHE) : null;
+    } catch (error) {
+      return null; // storage blocked (private mode, some browser settings): just fetch
+    }
+  }
+
+  async function cachedBytes(cache, url) {
+    if (!cache) return null;
+    try {
+      const hit = await cache.match(url);
+      return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function remember(cache, url, bytes) {
+    if (!cache) return Promise.resolve();
+    return cache.put(url, new Response(bytes)).catch(() => undefined);
+  }
+
+  /* Drop cached files this build no longer uses (an older build's hashes). */
+  async function forgetOthers(cache, keep) {
+    if (!cache) return;
+    const wanted = new Set(keep);
+    for (const request of await cache.keys()) if (!wanted.has(request.url)) await cache.delete(request);
+  }
+
+  /* Whether to fetch the memory snapshot too. It saves Python's start-up, but is several megabytes
+   * more: on a slow link that costs more time than it saves. So it is fetched only when the bytes
+   * already arriving say it would come in less time than it saves. What it saves is CPU time: about
+   * 1.5 s on a fast desktop (性能测量 page), several times that on a slow phone or a busy machine.
+   * A short fixed loop, timed before the first bytes arrive, scales that figure (a rough measure,
+   * clamped to 1–5 times the desktop figure). */
+  const SNAPSHOT_SAVES_DESKTOP_S = 1.5;
+  const PROBE_ITERATIONS = 2e6;
+  const PROBE_DESKTOP_MS = 4;
+  const RATE_SAMPLE_BYTES = 384 * 1024;
+
+  function snapshotSavesSeconds() {
+    const started = performance.now();
+    let x = 1;
+    for (let i = 0; i < PROBE_ITERATIONS; i += 1) x = (Math.imul(x, 31) + i) | 0;
+    const factor = Math.min(5, Math.max(1, (performance.now() - started) / PROBE_DESKTOP_MS));
+    return { seconds: SNAPSHOT_SAVES_DESKTOP_S * factor, checksum: x };
+  }
+
+  async function collectNetworkFiles(config) {
+    const files = {};
+    const cache = await openCache();
+    const wanted = Object.entries(config.urls);
+    const snapshot = config.snapshot && config.start !== "bare" ? config.snapshot : null;
+    const cached = {};
+    for (const [name, url] of [...wanted, ...(snapshot ? [[SNAPSHOT, snapshot.url]] : [])]) {
+      cached[name] = await cachedBytes(cache, url);
+    }
+    const allCached = wanted.every(([name]) => cached[name]);
+    // Decided now: snapshot forced, or cached; not wanted when the rest is cached and it is not
+    // (no download on a repeat visit); otherwise decided by the rate of the first bytes.
+    let useSnapshot = null;
+    if (snapshot && (config.start === "snapshot" || cached[SNAPSHOT])) useSnapshot = true;
+    else if (!snapshot || allCached) useSnapshot = false;
+
+    const sizes = config.sizes || {};
+    let grandTotal = wanted.reduce((sum, [name]) => sum + (cached[name] ? 0 : sizes[name] || 0), 0);
+    const loadedByName = {};
+    const wireByName = {};
+    // The rate is counted from the first bytes on: the wait before them is the server's and the
+    // page's own start, not the link's.
+    let firstBytes = null;
+    let decide = null;
+    const decided = new Promise((resolve) => {
+      decide = resolve;
+    });
+    const report = (name, loaded, wireFactor) => {
+      loadedByName[name] = loaded;
+      wireByName[name] = loaded * wireFactor;
+      const loadedAll = Object.values(loadedByName).reduce((a, b) => a + b, 0);
+      const wireAll = Object.values(wireByName).reduce((a, b) => a + b, 0);
+      post({ type: "progress", stage: "download", loaded: loadedAll, total: grandTotal });
+      if (firstBytes === null) firstBytes = { at: performance.now(), loaded: wireAll };
+      // Counted in bytes on the wire, the unit of the snapshot's size (a gzip file, sent as it is).
+      const sampled = wireAll - firstBytes.loaded;
+      if (useSnapshot === null && (sampled >= RATE_SAMPLE_BYTES || loadedAll >= grandTotal)) {
+        const rate = sampled / Math.max(0.001, (performance.now() - firstBytes.at) / 1000);
+        useSnapshot = snapshot.size / rate < saves;
+        console.info(
+          `calculator: ${Math.round(rate / 1024)} KB/s measured, snapshot would save about ${saves.toFixed(1)} s, ` +
+            (useSnapshot ? "fetching the memory snapshot" : "starting Python without the snapshot (slow link)"),
+        );
+        decide();
+      }
+    };
+    if (useSnapshot !== null) decide();
+    const fetchOne = async (name, url) => {
+      if (cached[name]) {
+        files[name] = cached[name];
+        return;
+      }
+      const report1 = (loaded, wireFactor) => report(name, loaded, wireFactor);
+      files[name] = await fetchWithProgress(url, name, report1, name === SNAPSHOT ? 0 : sizes[name]);
+      await remember(cache, url, files[name]);
+    };
+    const snapshotFetch = decided.then(async () => {
+      if (!useSnapshot) return;
+      if (!cached[SNAPSHOT]) {
+        grandTotal += snapshot.size;
+        await fetchOne(SNAPSHOT, snapshot.url);
+      } else {
+        files[SNAPSHOT] = cached[SNAPSHOT];
+      }
+    });
+    // The requests go out (fetch() is called synchronously) before the probe holds this thread.
+    const downloads = wanted.map(([name, url]) => fetchOne(name, url));
+    const saves = useSnapshot === null ? snapshotSavesSeconds().seconds : 0;
+    await Promise.all(downloads);
+    if (useSnapshot === null) {
+      useSnapshot = false;
+      decide();
+    }
+    try {
+      await snapshotFetch;
+    } catch (error) {
+      console.warn("calculator: the memory snapshot could not be fetched, starting without it:", error);
+      delete files[SNAPSHOT];
+    }
+    const keep = wanted.map(([, url]) => url);
+    if (snapshot && files[SNAPSHOT]) keep.push(snapshot.url);
+    else if (snapshot && cached[SNAPSHOT]) keep.push(snapshot.url);
+    files.forgetOthers = () => forgetOthers(cache, keep).catch(() => undefined);
+    return files;
+  }
+
   /* Runtime files keyed by name, as bytes: fetched over http, or decoded from the embedded scripts. */
   async function collectFiles(config) {
+    if (config.mode !== "embedded") return collectNetworkFiles(config);
     const files = {};
-    if (config.mode === "embedded") {
-      const names = Object.keys(config.embedded);
-      let done = 0;
-      for (const name of names) {
-        const entry = config.embedded[name];
-        const raw = bytesFromBase64(entry.base64);
-        files[name] = entry.gzip ? await inflate(raw) : raw;
-        done += 1;
-        post({ type: "progress", stage: "unpack", loaded: done, total: names.length });
-      }
-      return files;
+    const names = Object.keys(config.embedded).filter((name) => name !== SNAPSHOT || config.start !== "bare");
+    let done = 0;
+    for (const name of names) {
+      const entry = config.embedded[name];
+      const raw = bytesFromBase64(entry.base64);
+      // The snapshot stays compressed until it is used: it is inflated once, in startPython.
+      files[name] = entry.gzip && name !== SNAPSHOT ? await inflate(raw) : raw;
+      done += 1;
+      post({ type: "progress", stage: "unpack", loaded: done, total: names.length });
     }
-    const sizes = config.sizes || {};
-    const grandTotal = Object.values(sizes).reduce((a, b) => a + b, 0);
-    const loadedByName = {};
-    await Promise.all(
-      Object.entries(config.urls).map(async ([name, url]) => {
-        files[name] = await fetchWithProgress(url, name, (loaded) => {
-          loadedByName[name] = loaded;
-          const loadedAll = Object.values(loadedByName).reduce((a, b) => a + b, 0);
-          post({ type: "progress", stage: "download", loaded: loadedAll, total: grandTotal });
-        });
-      }),
-    );
     return files;
   }
 
@@ -102,6 +241,31 @@ function calculatorWorkerMain() {
     return URL.createObjectURL(new Blob([bytes], { type: "text/javascript" }));
   }
 
+  /* After a restore, everything in the snapshot's memory is what every visitor starts with: give
+   * this visitor's random generator its own seed (from crypto.getRandomValues via os.urandom). */
+  const RESEED = "import sys\nif 'random' in sys.modules: sys.modules['random'].seed()\n";
+
+  async function startPython(loader, asm, files, config) {
+    const options = {
+      indexURL: config.indexURL,
+      createPyodideModule: asm.default,
+      lockFileContents: new TextDecoder().decode(files["pyodide-lock.json"]),
+    };
+    if (files[SNAPSHOT]) {
+      try {
+        const snapshot = await inflate(files[SNAPSHOT]);
+        const pyodide = await loader.loadPyodide({ ...options, _loadSnapshot: snapshot });
+        pyodide.runPython(RESEED);
+        return { pyodide, start: "snapshot" };
+      } catch (error) {
+        console.warn("calculator: the memory snapshot was refused, starting Python without it:", error);
+        post({ type: "progress", stage: "start", loaded: 0, total: 1 });
+        return { pyodide: await loader.loadPyodide(options), start: "refused-snapshot" };
+      }
+    }
+    return { pyodide: await loader.loadPyodide(options), start: "bare" };
+  }
+
   async function start(config) {
     const files = await collectFiles(config);
     post({ type: "progress", stage: "start", loaded: 0, total: 1 });
@@ -113,17 +277,17 @@ function calculatorWorkerMain() {
     };
     const loader = await import(moduleURL(files["pyodide.mjs"]));
     const asm = await import(moduleURL(files["pyodide.asm.mjs"]));
-    const pyodide = await loader.loadPyodide({
-      indexURL: config.indexURL,
-      createPyodideModule: asm.default,
-      lockFileContents: new TextDecoder().decode(files["pyodide-lock.json"]),
-    });
+    const { pyodide, start: how } = await startPython(loader, asm, files, config);
+    delete files[SNAPSHOT]; // restored (or refused): its megabytes are not needed again
     post({ type: "progress", stage: "install", loaded: 0, total: 1 });
+    // From a snapshot the calculator's modules are already imported; its files (and the policy
+    // data it reads on the first request) come from the wheel either way.
     pyodide.unpackArchive(files[config.wheelName], "wheel");
     const api = pyodide.pyimport("calculator.api");
     calculate = (request) => api.calculate_json(request);
-    post({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]") });
+    post({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]"), start: how });
     while (pending.length) answer(pending.shift());
+    if (files.forgetOthers) files.forgetOthers();
   }
 
   function answer(message) {

@@ -1,5 +1,8 @@
 /*
- * 估算待遇: the glue between the form and the Python calculator (run by Pyodide in a Web Worker).
+ * 估算待遇, part 5 of 5: the glue between the form and the Python calculator (run by Pyodide in a
+ * Web Worker): the runtime, the form and its link, the reader's region, the calculation loop.
+ * Drawing results is calculator-results.js, the chart calculator-chart.js, sharing
+ * calculator-share.js (all classic scripts loaded before this one).
  *
  * Everything this script knows comes from the page's JSON block (written by the build from the
  * calculator's own field definitions) or from Python's answers. It never computes a benefit itself.
@@ -24,59 +27,11 @@
   const runtimeText = runtimeBox.querySelector(".calc-runtime-text");
   const progress = runtimeBox.querySelector("progress");
   const fieldByKey = new Map(config.fields.map((field) => [field.key, field]));
-  const regionNames = new Map(config.regions.map((region) => [region.id, region.name]));
-  const regionIndex = new Map(config.regions.map((region, index) => [region.id, index]));
-  // Line styles tell the regions apart without colour too (colours themselves are in the CSS).
-  const REGION_DASHES = ["", "7 4", "2 3", "9 3 2 3", "1 3", "12 4", "4 2"];
-  const SERIES_STYLES = REGION_DASHES.length;
-  const numberFormat = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
-
-  /* ---------- small DOM helpers ------------------------------------------------------------ */
-
-  function el(tag, attributes, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name === "className") node.className = value;
-      else if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  const SVG = "http://www.w3.org/2000/svg";
-  function svg(tag, attributes, ...children) {
-    const node = document.createElementNS(SVG, tag);
-    for (const [name, value] of Object.entries(attributes || {})) {
-      if (value === null || value === undefined) continue;
-      if (name === "text") node.textContent = value;
-      else node.setAttribute(name, String(value));
-    }
-    for (const child of children.flat()) if (child) node.append(child);
-    return node;
-  }
-
-  function pageURL(relative) {
-    return new URL(relative, document.baseURI).href;
-  }
-
-  function money(amount) {
-    return numberFormat.format(amount) + "元";
-  }
-
-  /* What Python accepts as a number (１２，０００ included), read the same way for the charts. */
-  function plainNumber(text) {
-    const number = Number(String(text).normalize("NFKC").replace(/[,\s]/g, ""));
-    return Number.isFinite(number) ? number : null;
-  }
-
-  function seriesClass(regionId) {
-    return "calc-series-" + ((regionIndex.get(regionId) || 0) % SERIES_STYLES);
-  }
+  const regionIds = new Set(config.regions.map((region) => region.id));
+  const { el, numberFormat, pageURL } = window.ShebaoCalc.dom;
+  // The reader's region: a key of the link beside the form's own, and remembered where allowed.
+  const REGION_KEY = "region";
+  const REGION_STORAGE = "shebao.region";
 
   /* ---------- the Python runtime (in a worker) --------------------------------------------- */
 
@@ -181,7 +136,14 @@
       embedded: self.__shebaoEmbedded,
       indexURL: pageURL(config.runtime.pyodide),
       wheelName: config.runtime.wheel.name,
+      start: startPreference(),
     };
+  }
+
+  /* ?python-start=snapshot|bare in the page's address: how the worker starts Python (benchmarks, tests). */
+  function startPreference() {
+    const wanted = new URLSearchParams(location.search).get("python-start");
+    return wanted === "snapshot" || wanted === "bare" ? wanted : undefined;
   }
 
   function networkRuntimeConfig() {
@@ -197,8 +159,10 @@
       mode: "network",
       urls,
       sizes,
+      snapshot: { url: pageURL(config.runtime.snapshot.url), size: config.runtime.snapshot.size },
       indexURL: pageURL(config.runtime.pyodide),
       wheelName: config.runtime.wheel.name,
+      start: startPreference(),
     };
   }
 
@@ -241,6 +205,7 @@
         runtimeBox.classList.add("calc-runtime-ready");
         setRuntimeStatus("计算程序已就绪：修改任何一项，结果会立即更新。", null);
         root.dataset.runtime = "ready";
+        if (message.start) root.dataset.pythonStart = message.start;
       } else if (message.type === "failed") {
         if (window.console) console.warn("calculator start-up:", message.error);
         runtimeFailed("load", /HTTP \d+/.test(message.error) ? "有文件无法下载" : "启动出错");
@@ -336,9 +301,14 @@
     const fragment = location.hash.replace(/^#/, "");
     const values = {};
     const ignored = [];
-    if (!fragment) return { values, ignored };
+    let region = null;
+    if (!fragment) return { values, region, ignored };
     const params = new URLSearchParams(fragment);
     for (const [key, rawValue] of params) {
+      if (key === REGION_KEY && (regionIds.has(rawValue) || rawValue === "")) {
+        region = rawValue;
+        continue;
+      }
       const field = fieldByKey.get(key);
       if (!field) {
         ignored.push(key);
@@ -352,7 +322,7 @@
         values[key] = value;
       }
     }
-    return { values, ignored };
+    return { values, region, ignored };
   }
 
   function fragmentFrom(values) {
@@ -367,8 +337,11 @@
     return params.toString();
   }
 
+  /* The link: the form's values, then the reader's region. */
   function updateFragment(values) {
-    const fragment = fragmentFrom(values);
+    const params = new URLSearchParams(fragmentFrom(values));
+    if (myRegion) params.set(REGION_KEY, myRegion);
+    const fragment = params.toString();
     const target = location.pathname + location.search + (fragment ? "#" + fragment : "");
     if (target !== location.pathname + location.search + location.hash) {
       history.replaceState(null, "", target);
@@ -411,442 +384,94 @@
     control.focus();
     control.scrollIntoView({ block: "center" });
   }
+  /* ---------- the reader's region ------------------------------------------------------------ */
 
-  function supplyButton(fieldKey, label) {
-    const button = el("button", { type: "button", className: "calc-supply-button" }, "填写「" + label + "」");
-    button.addEventListener("click", () => focusField(fieldKey));
-    return button;
+  const regionSelect = document.getElementById("calc-region");
+
+  function storedRegion() {
+    try {
+      const stored = window.localStorage.getItem(REGION_STORAGE);
+      return stored && regionIds.has(stored) ? stored : "";
+    } catch (error) {
+      return ""; // storage refused (private mode, file:// in some browsers): the link still holds it
+    }
   }
 
-  /* ---------- rendering Python's answer ---------------------------------------------------- */
-
-  function sourceLinks(parameter) {
-    const parts = [];
-    const reference = parameter.reference;
-    if (reference) {
-      const documentURL = config.links.documents[reference.document];
-      const name = "《" + reference.title + "》" + (reference.number ? reference.number : "");
-      parts.push(documentURL ? el("a", { href: documentURL }, name) : name);
-      if (reference.section) parts.push(" " + reference.section);
+  function rememberRegion(regionId) {
+    try {
+      if (regionId) window.localStorage.setItem(REGION_STORAGE, regionId);
+      else window.localStorage.removeItem(REGION_STORAGE);
+    } catch (error) {
+      /* not allowed here: the link keeps the choice */
     }
-    const rowURL = config.links.parameters[parameter.id];
-    if (rowURL) parts.push(" ", el("a", { href: rowURL, className: "calc-row-link" }, "各地对比"));
-    return parts;
   }
 
-  function parameterItem(parameter) {
-    if (parameter.source === "user") {
-      return el("li", { className: "calc-param-user" }, parameter.label + "：" + (parameter.display || "") + "（由您填写）");
-    }
-    const where = parameter.region_name ? "，" + parameter.region_name + "规定" : "";
-    const since = parameter.from ? "，" + parameter.from + "起" : "";
-    return el(
-      "li",
-      {},
-      parameter.label + "：" + (parameter.display || "") + where + since + "。出处：",
-      sourceLinks(parameter),
-    );
+  let myRegion = "";
+  function setRegion(regionId, { remember } = { remember: true }) {
+    myRegion = regionIds.has(regionId) ? regionId : "";
+    regionSelect.value = myRegion;
+    root.dataset.myRegion = myRegion;
+    if (remember) rememberRegion(myRegion);
   }
 
-  function stepItem(step) {
-    const item = el("li", {}, el("span", { className: "calc-step-text" }, step.text));
-    if (step.parameters && step.parameters.length) {
-      item.append(el("ul", { className: "calc-params" }, step.parameters.map(parameterItem)));
-    }
-    return item;
+  /* ---------- drawing results ------------------------------------------------------------------ */
+
+  const results = window.ShebaoCalc.results.create({
+    config,
+    fieldByKey,
+    resultsBody,
+    resultsStatus,
+    root,
+    focusField,
+    formText,
+  });
+  const share = window.ShebaoCalc.share.setUp(config.public_url, "calculator.html");
+
+  /* A shared link opens on its result: the results (and the start-up status) come before the
+   * form, and the first screen shows "分享的计算：…"; 修改情况 puts the form back first. */
+  let sharedMode = false;
+  let sharedLanded = false;
+  function leaveSharedMode() {
+    sharedMode = false;
+    root.classList.remove("calc-shared-mode");
+    const box = document.getElementById("calc-shared");
+    if (box) box.remove();
+    // The first field the link filled in, where the reader most likely wants to change something.
+    const filled = readForm();
+    const first = config.fields.find((field) => filled[field.key] !== undefined && field.type !== "multi_choice");
+    form.scrollIntoView({ block: "start" });
+    if (first) focusField(first.key);
+  }
+  function enterSharedMode(values) {
+    sharedMode = true;
+    root.classList.add("calc-shared-mode");
+    resultsBody.replaceChildren(results.sharedBox(values, null, null, [], leaveSharedMode));
+    document.getElementById("calc-results").scrollIntoView({ block: "start" });
   }
 
-  function missingItem(missing) {
-    const item = el("li", {}, missing.message);
-    if (missing.field && fieldByKey.has(missing.field)) item.append(" ", supplyButton(missing.field, missing.field_label));
-    return item;
-  }
+  let lastShown = null; // {answer, values, heading} of the results on screen
 
-  function known(value) {
-    return typeof value === "number";
-  }
-
-  /* One result in a few words for the summary table: the figure, short notes, and the inputs that
-   * would complete it where the sources are silent. Only Python's figures are shown, never computed. */
-  function summaryOf(result) {
-    const summary = { figure: "—", notes: [], fill: [], state: "plain" };
-    if (!result) return summary;
-    const fill = new Map();
-    for (const missing of result.missing || []) {
-      if (missing.field && fieldByKey.has(missing.field)) fill.set(missing.field, missing.field_label);
-    }
-    summary.fill = Array.from(fill, ([key, label]) => ({ key, label }));
-    if (result.eligible === false) {
-      summary.figure = "不符合条件";
-      summary.state = "ineligible";
-      summary.fill = [];
-      return summary;
-    }
-    if (result.benefit === "medical") {
-      // Python says how much is reimbursed: exactly, at least (医疗救助 unknown) or not at all.
-      if (result.answer === "exact" || result.answer === "bounded") {
-        summary.figure = "报销 " + result.display;
-        if (known(result.out_of_pocket)) summary.notes.push("个人自付 " + money(result.out_of_pocket));
-        else if (result.out_of_pocket_bounds && known(result.out_of_pocket_bounds.high)) summary.notes.push("个人自付最多 " + money(result.out_of_pocket_bounds.high));
-        if (known(result.reimbursement_ratio)) summary.notes.push("各项共报销约 " + numberFormat.format(result.reimbursement_ratio) + "%");
-      } else {
-        summary.figure = result.display || "无法计算";
-        summary.state = "missing";
-        const paid = (result.layers || []).filter((layer) => layer.id !== "out_of_pocket" && known(layer.amount));
-        if (paid.length) summary.notes.push("已知：" + paid.map((layer) => layer.label + "支付 " + money(layer.amount)).join("，"));
-      }
-      if (result.target) summary.notes.push(result.target.text);
-      if (result.stale) summary.notes.push("数字可能已过时");
-      return summary;
-    }
-    if (result.display) {
-      summary.figure = result.display;
-      if (result.benefit === "maternity" && result.days) summary.notes.push("产假 " + result.days + " 天");
-      if (result.benefit === "work_injury") {
-        summary.notes.push(known(result.monthly_allowance) ? "另有伤残津贴 " + money(result.monthly_allowance) + "/月" : "无按月的伤残津贴");
-      }
-      if (result.benefit === "unemployment" && result.unemployment_benefit && result.unemployment_benefit.max_months) {
-        const benefit = result.unemployment_benefit;
-        summary.notes.push("最长 " + benefit.max_months + " 个月" + (known(benefit.max_total) ? "，共 " + money(benefit.max_total) : ""));
-      }
-      if (result.eligible === null) summary.notes.push("能否领取待定（见计算步骤）");
-      if (result.missing && result.missing.length) summary.notes.push("部分数字原文未规定");
-      if (result.answer === "unknown") summary.state = "missing";
-      if (result.stale) summary.notes.push("数字可能已过时");
-      return summary;
-    }
-    if (result.benefit === "maternity" && result.days && !(result.missing && result.missing.length)) {
-      summary.figure = "产假 " + result.days + " 天";
-      summary.notes.push("填写工资后可算生育津贴");
-      return summary;
-    }
-    if (result.missing && result.missing.length) {
-      summary.figure = "原文未规定";
-      summary.state = "missing";
-      if (result.benefit === "pension_monthly" && known(result.account_pension)) {
-        summary.notes.push("已知：个人账户养老金 " + money(result.account_pension) + "/月");
-      }
-      if (result.benefit === "maternity" && result.days) summary.notes.push("产假 " + result.days + " 天");
-      return summary;
-    }
-    summary.figure = result.eligible === null ? "无法判断" : "—";
-    return summary;
-  }
-
-  function summaryKey(summary) {
-    return summary.figure + "|" + summary.notes.join("|");
-  }
-
-  function summaryCell(result, region, benefitId) {
-    const summary = summaryOf(result);
-    const cell = el(
-      "td",
-      { "data-region": region.id, "data-benefit": benefitId, className: "calc-cell-" + summary.state },
-      el("span", { className: "calc-figure" }, summary.figure),
-      summary.notes.map((note) => el("span", { className: "calc-note" }, note)),
-    );
-    if (summary.fill.length) {
-      cell.append(el("span", { className: "calc-fill" }, summary.fill.map((item) => supplyButton(item.key, item.label))));
-    }
-    return cell;
-  }
-
-  function summaryTable(answer, benefitIds) {
-    const regions = answer.regions;
-    const head = el(
-      "tr",
-      {},
-      el("th", { scope: "col", className: "calc-corner" }, "待遇"),
-      regions.map((region) =>
-        el(
-          "th",
-          { scope: "col", "data-region": region.id },
-          region.name,
-          region.data_as_of_text ? el("span", { className: "calc-as-of" }, "本地区资料截至" + region.data_as_of_text) : null,
-        ),
-      ),
-    );
-    const rows = benefitIds.map((benefitId) => {
-      const results = regions.map((region) => answer.results[region.id][benefitId]);
-      // Compare only what is known: "各地相同" needs at least two regions with a known, equal answer.
-      const knownKeys = results.filter((result) => result && result.answer !== "unknown").map((result) => summaryKey(summaryOf(result)));
-      const differs = new Set(knownKeys).size > 1;
-      const same = !differs && knownKeys.length === results.length && knownKeys.length > 1;
-      const label = results.find(Boolean).label;
-      const header = el(
-        "th",
-        { scope: "row" },
-        el("span", { className: "calc-row-label" }, label),
-        differs
-          ? el("span", { className: "badge badge-differs calc-badge" }, "各地不同")
-          : same
-            ? el("span", { className: "calc-same" }, "各地相同")
-            : null,
-      );
-      const cells = results.map((result, index) => summaryCell(result, regions[index], benefitId));
-      return el("tr", { className: differs ? "calc-differs" : null, "data-benefit": benefitId }, header, cells);
+  function draw() {
+    if (!lastShown) return;
+    results.renderAnswer(lastShown.answer, lastShown.values, {
+      heading: lastShown.heading,
+      myRegion,
+      shared: sharedMode ? { onEdit: leaveSharedMode } : null,
     });
-    const table = el(
-      "table",
-      { className: "calc-summary" },
-      el("caption", {}, "各地估算结果（按 " + answer.on + " 有效的规定）"),
-      el("thead", {}, head),
-      el("tbody", {}, rows),
-    );
-    return el("div", { className: "calc-table-wrap", tabindex: "0", role: "region", "aria-label": "各地估算结果，可左右滑动" }, table);
-  }
-
-  /* The medical payment chain (基本医保 → 大病保险 → 医疗救助 → 个人自付), one bar per region on the
-   * same scale (the bill is the same everywhere), with every amount also written out. */
-  // A layer Python could not compute is unknown (never drawn as 0元); one that does not apply says so.
-  const LAYER_NOTES = { unknown: "未知", not_applicable: "不适用" };
-
-  function chainRow(region, result, total) {
-    const layers = result.layers || [];
-    const parts = layers.map((layer) => {
-      const amount = known(layer.amount) ? money(layer.amount) : layer.display || LAYER_NOTES[layer.status] || "未知";
-      const item = el(
-        "li",
-        { className: "calc-chain-step" + (known(layer.amount) ? "" : " calc-chain-unknown"), title: layer.reason || "" },
-        el("span", { className: "calc-swatch calc-layer-" + layer.id }),
-        el("span", { className: "calc-chain-label" }, layer.label),
-        " ",
-        el("strong", {}, amount),
-      );
-      return item;
-    });
-    const bar = el("div", { className: "calc-chain-bar", "aria-hidden": "true" });
-    const shown = layers.filter((layer) => known(layer.amount) && layer.amount > 0);
-    const sum = shown.reduce((total, layer) => total + layer.amount, 0);
-    const scale = total && total >= sum ? total : sum;
-    if (scale > 0) {
-      for (const layer of shown) {
-        const segment = el("span", { className: "calc-seg calc-layer-" + layer.id, title: layer.label + " " + money(layer.amount) });
-        segment.style.width = ((layer.amount / scale) * 100).toFixed(2) + "%";
-        bar.append(segment);
-      }
-      if (scale - sum > 0.005 * scale) {
-        const rest = el("span", { className: "calc-seg calc-seg-unknown", title: "原文未规定，无法分摊" });
-        rest.style.width = (((scale - sum) / scale) * 100).toFixed(2) + "%";
-        bar.append(rest);
-      }
+    root.dataset.resultFor = fragmentFrom(lastShown.values);
+    if (sharedMode && !sharedLanded) {
+      // Once, when the shared result first arrives: its line and figures on the first screen.
+      sharedLanded = true;
+      document.getElementById("calc-results").scrollIntoView({ block: "start" });
     }
-    return el(
-      "div",
-      { className: "calc-chain-row", "data-region": region.id },
-      el("p", { className: "calc-chain-name" }, region.name),
-      scale > 0 ? bar : null,
-      el("ol", { className: "calc-chain-steps" }, parts),
-    );
-  }
-
-  function paymentChain(answer, values) {
-    const rows = answer.regions
-      .map((region) => [region, answer.results[region.id].medical])
-      .filter(([, result]) => result && result.layers && result.layers.length);
-    if (!rows.length) return null;
-    const total = values["medical.total_cost"] ? plainNumber(values["medical.total_cost"]) : null;
-    const legend = el(
-      "ul",
-      { className: "calc-legend", "aria-hidden": "true" },
-      rows[0][1].layers.map((layer) => el("li", {}, el("span", { className: "calc-swatch calc-layer-" + layer.id }), layer.label)),
-      el("li", {}, el("span", { className: "calc-swatch calc-seg-unknown" }), "原文未规定、无法分摊的部分"),
-    );
-    return el(
-      "section",
-      { className: "calc-chain", "aria-labelledby": "calc-chain-title" },
-      el("h3", { id: "calc-chain-title" }, "住院费用由谁支付"),
-      el(
-        "p",
-        { className: "calc-help" },
-        (total ? "住院总费用 " + money(total) + "，" : "") + "依次由基本医保、大病保险、医疗救助/综合保障支付，剩下的由个人自付。红色越短，个人负担越少。",
-      ),
-      legend,
-      rows.map(([region, result]) => chainRow(region, result, total)),
-    );
-  }
-
-  function regionDetails(answer, region, benefitIds, open) {
-    const sections = benefitIds.map((benefitId) => {
-      const result = answer.results[region.id][benefitId];
-      const summary = summaryOf(result);
-      const parts = [el("h4", {}, result.label + "：" + summary.figure)];
-      if (result.payer) parts.push(el("p", {}, "由谁负担：" + result.payer));
-      if (result.steps.length) parts.push(el("ol", { className: "calc-steps" }, result.steps.map(stepItem)));
-      if (result.missing.length) {
-        parts.push(el("p", { className: "calc-subhead" }, "原文未规定（可自行补充）"), el("ul", { className: "calc-missing" }, result.missing.map(missingItem)));
-      }
-      if (result.assumptions.length) {
-        parts.push(el("p", { className: "calc-subhead" }, "计算时的假设"), el("ul", { className: "calc-assumptions" }, result.assumptions.map((text) => el("li", {}, text))));
-      }
-      return el("section", { className: "calc-benefit", "data-benefit": benefitId }, parts);
-    });
-    const regionURL = config.links.regions[region.id];
-    return el(
-      "details",
-      { className: "calc-region", "data-region": region.id, open: open || null },
-      el("summary", {}, region.name + "：计算步骤与出处"),
-      regionURL ? el("p", {}, el("a", { href: regionURL }, "查看" + region.name + "的全部规定")) : null,
-      sections,
-    );
-  }
-
-  /* Round tick steps (1, 2, 2.5 or 5 times a power of ten), so axes read 0, 50,000, 100,000 … */
-  function tickStep(span, count) {
-    const rough = span / count || 1;
-    const power = 10 ** Math.floor(Math.log10(rough));
-    const step = [1, 2, 2.5, 5, 10].find((factor) => factor * power >= rough) * power;
-    return step;
-  }
-
-  /* A small line chart: one line per region (colour and dash pattern), a legend, a data table. */
-  function lineChart(title, series, unit, xLabel) {
-    const available = resultsBody.clientWidth || 640;
-    const width = Math.max(320, Math.min(720, available));
-    const height = Math.round(width < 480 ? width * 0.75 : width * 0.5);
-    const margin = { left: 64, right: 14, top: 30, bottom: 46 };
-    const lines = Object.entries(series)
-      .map(([regionId, points]) => [regionId, points.filter((point) => known(point.y))])
-      .filter(([, points]) => points.length >= 2);
-    const skipped = Object.keys(series).filter((regionId) => !lines.some(([id]) => id === regionId));
-    if (!lines.length) return null;
-    const xs = lines.flatMap(([, points]) => points.map((p) => p.x));
-    const ys = lines.flatMap(([, points]) => points.map((p) => p.y));
-    const ticks = width < 480 ? 3 : 4;
-    const xMax = Math.max(...xs);
-    const xMin = Math.min(...xs);
-    const yStep = tickStep(Math.max(...ys), ticks);
-    const yMax = Math.ceil(Math.max(...ys) / yStep) * yStep || 1;
-    const xStep = tickStep(xMax - xMin, ticks);
-    const sx = (x) => margin.left + ((x - xMin) / (xMax - xMin || 1)) * (width - margin.left - margin.right);
-    const sy = (y) => height - margin.bottom - (y / yMax) * (height - margin.top - margin.bottom);
-    const description =
-      title + "。" +
-      lines.map(([id, points]) => regionNames.get(id) + "从" + numberFormat.format(points[0].y) + unit + "到" + numberFormat.format(points[points.length - 1].y) + unit).join("；");
-    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, class: "calc-chart", role: "img", "aria-label": description });
-    chart.append(svg("title", { text: description }));
-    chart.append(svg("text", { x: margin.left, y: 13, "text-anchor": "start", class: "calc-axis-label", text: "（" + unit + "）" }));
-    for (let y = 0; y <= yMax + yStep / 2; y += yStep) {
-      chart.append(
-        svg("line", { x1: margin.left, x2: width - margin.right, y1: sy(y), y2: sy(y), class: y ? "calc-grid" : "calc-axis" }),
-        svg("text", { x: margin.left - 8, y: sy(y) + 4, "text-anchor": "end", class: "calc-tick", text: numberFormat.format(y) }),
-      );
-    }
-    for (let x = Math.ceil(xMin / xStep) * xStep; x <= xMax + xStep / 1000; x += xStep) {
-      const anchor = x === xMin ? "start" : x + xStep > xMax + xStep / 1000 && sx(x) > width - margin.right - 30 ? "end" : "middle";
-      chart.append(svg("text", { x: sx(x), y: height - margin.bottom + 18, "text-anchor": anchor, class: "calc-tick", text: numberFormat.format(x) }));
-    }
-    chart.append(svg("text", { x: (margin.left + width - margin.right) / 2, y: height - 8, "text-anchor": "middle", class: "calc-axis-label", text: xLabel }));
-    lines.forEach(([regionId, points]) => {
-      const path = points.map((p, i) => (i ? "L" : "M") + sx(p.x).toFixed(1) + " " + sy(p.y).toFixed(1)).join(" ");
-      const dash = REGION_DASHES[(regionIndex.get(regionId) || 0) % SERIES_STYLES];
-      chart.append(svg("path", { d: path, class: "calc-line " + seriesClass(regionId), "stroke-dasharray": dash || null }));
-    });
-    const legend = el(
-      "ul",
-      { className: "calc-legend", "aria-hidden": "true" },
-      lines.map(([regionId]) => {
-        const dash = REGION_DASHES[(regionIndex.get(regionId) || 0) % SERIES_STYLES];
-        const sample = svg("svg", { viewBox: "0 0 28 8", class: "calc-line-sample" }, svg("line", { x1: 1, x2: 27, y1: 4, y2: 4, class: "calc-line " + seriesClass(regionId), "stroke-dasharray": dash || null }));
-        return el("li", {}, sample, regionNames.get(regionId));
-      }),
-    );
-    const rows = lines[0][1].map((point, i) =>
-      el("tr", {}, el("th", { scope: "row" }, numberFormat.format(point.x)), lines.map(([, pts]) => el("td", {}, pts[i] ? numberFormat.format(pts[i].y) : "—"))),
-    );
-    const table = el(
-      "details",
-      { className: "calc-chart-data" },
-      el("summary", {}, "查看数据表"),
-      el(
-        "div",
-        { className: "calc-table-wrap" },
-        el("table", {}, el("caption", {}, title + "（" + unit + "）"), el("thead", {}, el("tr", {}, el("th", { scope: "col" }, xLabel), lines.map(([id]) => el("th", { scope: "col" }, regionNames.get(id))))), el("tbody", {}, rows)),
-      ),
-    );
-    const notes = [];
-    // Regions with the same figures draw one line over another: say so, or one seems to be missing.
-    const sameAs = new Map();
-    for (const [regionId, points] of lines) {
-      const key = JSON.stringify(points.map((p) => [p.x, p.y]));
-      sameAs.set(key, [...(sameAs.get(key) || []), regionNames.get(regionId)]);
-    }
-    for (const names of sameAs.values()) {
-      if (names.length > 1) notes.push(el("p", { className: "calc-help" }, names.join("、") + "的数字相同，曲线重合。"));
-    }
-    if (skipped.length) {
-      notes.push(el("p", { className: "calc-help" }, "以下地区缺少原文规定的数字，未画出：" + skipped.map((id) => regionNames.get(id)).join("、") + "。"));
-    }
-    return el("figure", { className: "calc-figure-chart" }, el("figcaption", {}, title), chart, legend, notes, table);
-  }
-
-  function renderWarnings(answer, general) {
-    const notes = [];
-    for (const message of general) notes.push(el("p", { className: "calc-general-error", role: "alert" }, message));
-    for (const message of answer && answer.warnings ? answer.warnings : []) notes.push(el("p", { className: "calc-warning" }, message));
-    // How old the figures are: one line when any result is past its figures by more than a year.
-    const stale = [];
-    for (const region of answer && answer.regions ? answer.regions : []) {
-      for (const result of Object.values(answer.results[region.id] || {})) if (result && result.stale && result.stale_message) stale.push(result.stale_message);
-    }
-    if (stale.length) notes.push(el("p", { className: "calc-warning calc-stale", role: "note" }, stale[0]));
-    return notes;
-  }
-
-  function inputsSummary(values) {
-    const items = [];
-    for (const field of config.fields) {
-      const value = values[field.key];
-      if (value === undefined) continue;
-      const text = [].concat(formText(value)).map((item) => {
-        const choice = field.choices.find((c) => c.value === item);
-        if (choice) return choice.label;
-        if (field.type === "boolean") return item === "true" ? "是" : "否";
-        return item + (field.unit_label || "");
-      });
-      items.push(el("dt", {}, field.label), el("dd", {}, text.join("、")));
-    }
-    return el("section", { className: "calc-inputs" }, el("h3", {}, "填写的情况"), el("dl", {}, items));
-  }
-
-  function renderAnswer(answer, values, heading) {
-    const benefitIds = config.benefits.map((b) => b.id).filter((id) => answer.regions.length && answer.results[answer.regions[0].id][id]);
-    const parts = [];
-    if (heading) parts.push(heading);
-    parts.push(...renderWarnings(answer, []));
-    if (!benefitIds.length) {
-      parts.push(el("p", { className: "calc-empty" }, "填写上面的任意一部分后，这里会显示每个地区的估算结果。"));
-      resultsBody.replaceChildren(...parts);
-      root.dataset.resultFor = fragmentFrom(values);
-      root.dataset.resultState = "empty";
-      return;
-    }
-    parts.push(
-      inputsSummary(values),
-      el(
-        "p",
-        { className: "calc-help calc-table-help" },
-        "每一列是一个地区，每一行是一项待遇；标有“各地不同”的行，各地结果不一样。" +
-          "“至少”“最多”表示资料只给出了下限或上限；“无法计算”表示文件里没有写明所需的数字，知道当地标准的可以点按钮补填。",
-      ),
-      summaryTable(answer, benefitIds),
-    );
-    if (benefitIds.includes("medical")) parts.push(paymentChain(answer, values));
-    parts.push(el("div", { id: "calc-charts", className: "calc-charts" }));
-    parts.push(el("h3", { className: "calc-details-title" }, "每个地区的计算步骤与出处"));
-    answer.regions.forEach((region, index) => parts.push(regionDetails(answer, region, benefitIds, index === 0)));
-    resultsBody.replaceChildren(...parts);
-    root.dataset.resultFor = fragmentFrom(values);
-    root.dataset.resultState = "results";
-    const labels = benefitIds.map((id) => answer.results[answer.regions[0].id][id].label);
-    resultsStatus.textContent = "已更新" + answer.regions.length + "个地区的估算结果：" + labels.join("、") + "。";
   }
 
   function renderErrors(errors) {
     const general = showErrors(errors);
-    const notes = renderWarnings(null, general);
+    const notes = results.renderWarnings(null, general);
     notes.push(el("p", { className: "calc-empty" }, "请按提示修改标红的项目；其余内容已保留。"));
     resultsBody.replaceChildren(...notes);
+    lastShown = null;
     root.dataset.resultFor = "";
     root.dataset.resultState = "errors";
     resultsStatus.textContent = "有 " + Object.keys(errors).length + " 项需要修改。";
@@ -855,57 +480,45 @@
   /* ---------- calculation loop --------------------------------------------------------------- */
 
   let latest = 0;
+  let lastAsked = null; // the household last sent to Python: asking again for it redraws nothing
 
-  async function drawCharts(values, answer, ticket) {
-    const first = answer.results[answer.regions[0].id];
-    const jobs = [];
-    if (values["medical.total_cost"] && first.medical) {
-      const cost = plainNumber(values["medical.total_cost"]) || 100000;
-      const top = Math.max(cost * 2, 20000);
-      const xs = Array.from({ length: 11 }, (_, i) => Math.round((top / 10) * i));
-      jobs.push(["个人自付随住院总费用的变化", "medical.total_cost", xs, "元", "住院总费用（元）"]);
-    }
-    const grades = config.series["pension.annual_contribution"].values;
-    if (grades.length && values["pension.years"] && first.pension_monthly) {
-      jobs.push(["每月养老金随个人缴费档次的变化", "pension.annual_contribution", grades, "元/月", "个人每年缴费（元）"]);
-    }
-    const figures = [];
-    for (const [title, vary, xs, unit, xLabel] of jobs) {
-      const household = Object.assign({}, values);
-      delete household[vary];
-      const series = await askPython({ action: "series", household, vary, values: xs });
-      if (ticket !== latest) return;
-      if (!series.errors) {
-        const chart = lineChart(title, series.series, unit, xLabel);
-        if (chart) figures.push(chart);
-      }
-    }
+  /* The curves Python says this household calls for, drawn as they come (titles, labels, points). */
+  async function drawCharts(values, ticket) {
+    const reply = await askPython({ action: "charts", household: values });
+    if (ticket !== latest || reply.errors) return;
+    const figures = reply.charts
+      .map((chart) => window.ShebaoCalc.chart.draw(chart.title, chart.series, chart.unit_label, chart.x_label, config.regions, resultsBody.clientWidth))
+      .filter(Boolean);
     const box = document.getElementById("calc-charts");
-    if (box && ticket === latest) {
-      box.replaceChildren(...(figures.length ? [el("h3", {}, "变化曲线"), ...figures] : []));
-    }
+    if (box) box.replaceChildren(...(figures.length ? [el("h3", {}, "变化曲线"), ...figures] : []));
   }
 
   async function recalculate() {
     const values = readForm();
     updateFragment(values);
-    updateShare();
+    share.update();
     try {
       await showResultsFor(values);
     } finally {
       // After the results: drawing the code first (or while Python computes) delayed every result.
-      drawQrCodeSoon();
+      share.drawQrCodeSoon();
     }
   }
 
   async function showResultsFor(values) {
-    const ticket = ++latest;
     if (runtime.failed) return;
+    // A field's blur (change) after its input already computed the same household: redrawing
+    // would only close what the reader just opened.
+    const key = fragmentFrom(values);
+    if (key === lastAsked) return;
+    lastAsked = key;
+    const ticket = ++latest;
     let answer;
     try {
       answer = await askPython({ action: "calculate", household: values });
     } catch (error) {
       if (ticket === latest && !runtime.failed) {
+        lastAsked = null;
         resultsBody.replaceChildren(el("p", { className: "calc-general-error", role: "alert" }, "计算时出现问题，请检查输入后重试。"));
         root.dataset.resultState = "errors";
       }
@@ -917,8 +530,9 @@
       renderErrors(answer.errors);
       return;
     }
-    renderAnswer(answer, values);
-    drawCharts(values, answer, ticket).catch(() => {});
+    lastShown = { answer, values, heading: null };
+    draw();
+    drawCharts(values, ticket).catch(() => {});
   }
 
   let recalculation = null;
@@ -927,7 +541,7 @@
     recalculation = setTimeout(recalculate, delay);
   }
 
-  /* ---------- presets, sharing, printing ----------------------------------------------------- */
+  /* ---------- presets -------------------------------------------------------------------------- */
 
   function presetValues(preset) {
     const values = {};
@@ -937,7 +551,11 @@
 
   function showPresetResult(preset) {
     const heading = el("p", { className: "calc-warning calc-fallback-note" }, "以下是示例家庭“" + preset.label + "”的预先计算结果：" + preset.description);
-    renderAnswer(preset.result, presetValues(preset), heading);
+    // Not the shared household's results: no "分享的计算" line above them.
+    sharedMode = false;
+    root.classList.remove("calc-shared-mode");
+    lastShown = { answer: preset.result, values: presetValues(preset), heading };
+    draw();
   }
 
   function applyPreset(preset) {
@@ -954,62 +572,6 @@
       Object.values(preset.result.results).reduce((count, benefits) => count + Object.values(benefits).filter((result) => result.display).length, 0);
     const preset = config.presets.reduce((best, candidate) => (figures(candidate) > figures(best) ? candidate : best), config.presets[0]);
     if (preset) showPresetResult(preset);
-  }
-
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
-    return new Promise((resolve, reject) => {
-      const area = el("textarea", { readonly: true, className: "calc-offscreen" });
-      area.value = text;
-      document.body.append(area);
-      area.select();
-      const ok = document.execCommand("copy");
-      area.remove();
-      if (ok) resolve();
-      else reject(new Error("copy refused"));
-    });
-  }
-
-  function qrCode(text) {
-    if (typeof qrcode !== "function") return null;
-    qrcode.stringToBytes = qrcode.stringToBytesFuncs["UTF-8"];
-    const code = qrcode(0, "M");
-    code.addData(text);
-    code.make();
-    const count = code.getModuleCount();
-    let path = "";
-    for (let row = 0; row < count; row += 1) {
-      for (let col = 0; col < count; col += 1) if (code.isDark(row, col)) path += `M${col + 4} ${row + 4}h1v1h-1z`;
-    }
-    const size = count + 8;
-    return svg(
-      "svg",
-      { viewBox: `0 0 ${size} ${size}`, role: "img", "aria-label": "本次计算链接的二维码", "shape-rendering": "crispEdges" },
-      svg("rect", { width: size, height: size, fill: "#fff" }),
-      svg("path", { d: path, fill: "#000" }),
-    );
-  }
-
-  function updateShare() {
-    const hasInput = Boolean(location.hash.length > 1);
-    document.getElementById("calc-share").hidden = !hasInput;
-    document.getElementById("calc-copy-status").textContent = "";
-    if (!hasInput) document.getElementById("calc-qr").replaceChildren();
-  }
-
-  let qrTimer = null;
-  function drawQrCodeSoon() {
-    clearTimeout(qrTimer);
-    qrTimer = setTimeout(() => {
-      if (location.hash.length <= 1) return;
-      const box = document.getElementById("calc-qr");
-      try {
-        const code = qrCode(location.href);
-        box.replaceChildren(...(code ? [code] : []));
-      } catch (error) {
-        box.replaceChildren(el("p", { className: "calc-help" }, "链接太长，无法生成二维码；请使用“复制链接”。"));
-      }
-    }, 0);
   }
 
   /* ---------- wiring --------------------------------------------------------------------------- */
@@ -1033,35 +595,34 @@
       if (preset) applyPreset(preset);
     });
   }
-  document.getElementById("calc-copy").addEventListener("click", () => {
-    const status = document.getElementById("calc-copy-status");
-    copyText(location.href).then(
-      () => {
-        status.textContent = "已复制链接";
-      },
-      () => {
-        status.textContent = "无法自动复制，请从地址栏复制链接";
-      },
-    );
+  regionSelect.addEventListener("change", () => {
+    setRegion(regionSelect.value);
+    updateFragment(readForm());
+    share.update();
+    share.drawQrCodeSoon();
+    draw();
   });
   document.getElementById("calc-print").addEventListener("click", () => window.print());
-  window.addEventListener("beforeprint", () => {
-    for (const details of resultsBody.querySelectorAll("details.calc-region")) details.open = true;
-  });
   window.addEventListener("hashchange", () => {
-    const { values, ignored } = valuesFromFragment();
+    const { values, region, ignored } = valuesFromFragment();
     // An in-page anchor (the theme's skip link, a heading's permalink) is not a calculator link.
-    if (ignored.length && !Object.keys(values).length) return;
+    if (ignored.length && !Object.keys(values).length && region === null) return;
+    if (region !== null && region !== myRegion) {
+      setRegion(region);
+      draw();
+    }
     if (fragmentFrom(values) === fragmentFrom(readForm())) return;
     writeForm(values);
     scheduleRecalculation(0);
   });
 
   const opened = valuesFromFragment();
+  setRegion(opened.region !== null ? opened.region : storedRegion(), { remember: opened.region !== null });
   if (location.hash.length > 1) writeForm(opened.values);
   if (opened.ignored.length) {
     runtimeBox.after(el("p", { className: "calc-warning calc-ignored", role: "status" }, "链接中有 " + opened.ignored.length + " 项无法识别的内容，已忽略。"));
   }
+  if (Object.keys(opened.values).length) enterSharedMode(opened.values);
   startRuntime();
   scheduleRecalculation(0);
 })();

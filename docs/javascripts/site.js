@@ -1,187 +1,17 @@
 /*
- * Behaviour of the comparison pages. Everything works from the HTML the build wrote (no fetch),
- * so the pages behave the same over http and opened from disk (file://). Without this script the
- * full tables show and the copy buttons stay hidden.
+ * Behaviour every page shares (the topic pages' own is in topics.js).
  *
- *  - region picker: which regions a topic matrix shows lives in the URL (?regions=beijing,shaanxi)
- *    so a link can be sent; the page reads it back on load. Unknown ids in the URL are ignored.
- *  - copy-link buttons: copy the page URL with the row's anchor, and say 已复制.
  *  - term hints: a glossary term (<abbr title>) explains itself in one shared bubble on hover,
  *    keyboard focus or tap. One listener for the whole page: a topic table holds hundreds of
  *    terms, and mounting a tooltip on each (the theme's content.tooltips) blocked the page for
  *    half a second on a phone. Without this script the browser's own title tooltip remains.
+ *  - the theme's search dialog gets a name for screen readers.
  */
 (function () {
   "use strict";
 
-  var QUERY_KEY = "regions";
-
   function all(selector, root) {
     return Array.prototype.slice.call((root || document).querySelectorAll(selector));
-  }
-
-  /* --- region picker ------------------------------------------------------------------- */
-
-  function setUpRegionPicker(picker) {
-    var boxes = all('input[type="checkbox"][name="regions"]', picker);
-    var known = boxes.map(function (box) { return box.value; });
-    var status = picker.querySelector(".picker-status");
-
-    function chosenFromUrl() {
-      var raw = new URLSearchParams(window.location.search).get(QUERY_KEY);
-      if (raw === null) return known.slice();
-      var wanted = raw.split(",").map(function (id) { return id.trim(); });
-      var chosen = known.filter(function (id) { return wanted.indexOf(id) !== -1; });
-      return chosen.length ? chosen : known.slice();
-    }
-
-    function writeUrl(chosen) {
-      var url = new URL(window.location.href);
-      if (chosen.length === known.length) {
-        url.searchParams.delete(QUERY_KEY);
-      } else {
-        url.searchParams.set(QUERY_KEY, chosen.join(","));
-      }
-      // URLSearchParams encodes the comma; ids are plain ASCII, so keep the query readable.
-      var text = url.toString().replace(/%2C/gi, ",");
-      if (text !== window.location.href) window.history.replaceState(null, "", text);
-    }
-
-    function show(chosen) {
-      var visible = {};
-      chosen.forEach(function (id) { visible[id] = true; });
-      boxes.forEach(function (box) { box.checked = !!visible[box.value]; });
-      all("[data-region]").forEach(function (element) {
-        if (element.closest(".region-picker")) return;
-        element.hidden = !visible[element.getAttribute("data-region")];
-      });
-      // Footnotes that only hidden columns cite are hidden too; their numbers stay the same.
-      all("ol.footnotes > li[data-regions]").forEach(function (item) {
-        var used = item.getAttribute("data-regions").split(" ");
-        item.hidden = !used.some(function (id) { return visible[id]; });
-      });
-      markDifferences();
-    }
-
-    boxes.forEach(function (box) {
-      box.addEventListener("change", function () {
-        var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
-        if (chosen.length === 0) {
-          box.checked = true;
-          status.textContent = "请至少选择一个地区。";
-          return;
-        }
-        status.textContent = "";
-        show(chosen);
-        writeUrl(chosen);
-      });
-    });
-
-    picker.hidden = false;
-    // Without a choice in the URL the page is already as the build wrote it (every region shown,
-    // differences marked): touching every cell would only cost a phone a style recalculation.
-    if (new URLSearchParams(window.location.search).get(QUERY_KEY) !== null) show(chosenFromUrl());
-  }
-
-  /* A link to a row (topics/medical.html#medical.critical_illness.poor.threshold) should show
-     that row right under the table's header row, with the header row itself in view: the browser
-     alone scrolls the page so far that the site header covers the table's header row. */
-  /* The fragment as an element id; a malformed %-escape (a hand-edited link) is taken as written
-     instead of throwing. */
-  function fragmentId() {
-    var raw = window.location.hash.slice(1);
-    try {
-      return decodeURIComponent(raw);
-    } catch (error) {
-      return raw;
-    }
-  }
-
-  function revealTarget() {
-    var id = fragmentId();
-    var row = id ? document.getElementById(id) : null;
-    var box = row ? row.closest(".matrix-scroll") : null;
-    if (!box) return;
-    var head = box.querySelector("thead");
-    box.scrollTop = row.offsetTop - (head ? head.offsetHeight : 0);
-    var siteHeader = document.querySelector(".md-header");
-    var covered = siteHeader ? siteHeader.offsetHeight : 0;
-    window.scrollTo(0, box.getBoundingClientRect().top + window.pageYOffset - covered - 8);
-  }
-
-  /* "各地不同" compares the regions on screen: a row differs when its visible cells state
-     more than one current figure (statistics are never compared). */
-  function markDifferences() {
-    all("table.matrix tbody tr.row-rule").forEach(function (row) {
-      var seen = {};
-      var count = 0;
-      all("td[data-compare]", row).forEach(function (cell) {
-        var key = cell.getAttribute("data-compare");
-        if (cell.hidden || key === "" || seen[key]) return;
-        seen[key] = true;
-        count += 1;
-      });
-      var differs = count > 1;
-      row.classList.toggle("row-differs", differs);
-      var badge = row.querySelector(".badge-differs");
-      if (badge) badge.hidden = !differs;
-    });
-  }
-
-  /* --- copy-link buttons ------------------------------------------------------------------ */
-
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
-    // Older browsers and some file:// pages: copy through a selected, off-screen text area.
-    return new Promise(function (resolve, reject) {
-      var area = document.createElement("textarea");
-      area.value = text;
-      area.setAttribute("readonly", "");
-      area.style.position = "fixed";
-      area.style.left = "-9999px";
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try {
-        ok = document.execCommand("copy");
-      } catch (error) {
-        ok = false;
-      }
-      document.body.removeChild(area);
-      if (ok) resolve();
-      else reject(new Error("copy refused"));
-    });
-  }
-
-  function setUpCopyButton(button) {
-    var label = button.textContent;
-    var ariaLabel = button.getAttribute("aria-label");
-    var timer = null;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var url = new URL(window.location.href);
-      url.hash = button.getAttribute("data-anchor");
-      var text = url.toString().replace(/%2C/gi, ",");
-      copyText(text).then(
-        function () {
-          button.textContent = "已复制";
-          button.setAttribute("aria-label", "已复制");
-          button.classList.add("copied");
-        },
-        function () {
-          // Copying was refused: show the link so it can be copied by hand.
-          window.prompt("请复制这个链接：", text);
-        }
-      );
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () {
-        button.textContent = label;
-        if (ariaLabel) button.setAttribute("aria-label", ariaLabel);
-        button.classList.remove("copied");
-      }, 2500);
-    });
   }
 
   /* --- term hints ---------------------------------------------------------------------------- */
@@ -273,15 +103,67 @@
     });
   }
 
+  /* 字号 (larger text for older readers): three steps, a button in the header, remembered on this
+   * device where the browser allows it. The CSS scales the root size; the layout uses rem. */
+  var TEXT_SIZES = [
+    { id: "normal", label: "标准" },
+    { id: "large", label: "大" },
+    { id: "larger", label: "特大" }
+  ];
+  var TEXT_SIZE_KEY = "shebao.textSize";
+
+  function storedTextSize() {
+    try {
+      return window.localStorage.getItem(TEXT_SIZE_KEY) || "normal";
+    } catch (error) {
+      return "normal";
+    }
+  }
+
+  function applyTextSize(id) {
+    var size = TEXT_SIZES.filter(function (s) { return s.id === id; })[0] || TEXT_SIZES[0];
+    if (size.id === "normal") document.documentElement.removeAttribute("data-text-size");
+    else document.documentElement.setAttribute("data-text-size", size.id);
+    return size;
+  }
+
+  function setUpTextSize() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || header.querySelector(".text-size")) return;
+    var current = applyTextSize(storedTextSize());
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button text-size";
+    var state = document.createElement("span");
+    state.className = "text-size-state";
+    button.appendChild(document.createTextNode("字号"));
+    button.appendChild(state);
+    function label() {
+      // On a phone only "字号" shows (the header needs the room); the state is in the label.
+      state.textContent = "：" + current.label;
+      var next = TEXT_SIZES[(TEXT_SIZES.indexOf(current) + 1) % TEXT_SIZES.length];
+      button.setAttribute("aria-label", "字号：" + current.label + "。点击改为" + next.label);
+      button.setAttribute("title", "改变字号（标准、大、特大）");
+    }
+    label();
+    button.addEventListener("click", function () {
+      current = applyTextSize(TEXT_SIZES[(TEXT_SIZES.indexOf(current) + 1) % TEXT_SIZES.length].id);
+      try {
+        if (current.id === "normal") window.localStorage.removeItem(TEXT_SIZE_KEY);
+        else window.localStorage.setItem(TEXT_SIZE_KEY, current.id);
+      } catch (error) {
+        /* not allowed here: the size holds for this page only */
+      }
+      label();
+    });
+    var search = header.querySelector('label[for="__search"]');
+    header.insertBefore(button, search || null);
+  }
+
   function start() {
+    setUpTextSize();
     nameSearchDialog();
     setUpTermHints();
-    all(".region-picker").forEach(setUpRegionPicker);
-    all("button.copy-link[data-anchor]").forEach(setUpCopyButton);
-    // The browser scrolls to the fragment itself once the page has loaded; correct it afterwards.
-    if (document.readyState === "complete") revealTarget();
-    else window.addEventListener("load", function () { window.setTimeout(revealTarget, 0); });
-    window.addEventListener("hashchange", revealTarget);
   }
 
   if (document.readyState === "loading") {

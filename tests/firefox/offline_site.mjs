@@ -14,7 +14,7 @@
 //            "inline_probe": true}                     (optional: an unhashed inline script, which
 //                                                       the policy must block and report)
 // Prints one JSON object on stdout: {"browser", "file_fetch_refused", "search_results", "cell",
-//   "runtime", "seconds_to_result", "stock_pyodide", "requests", "errors", "csp_violations"}.
+//   "runtime", "python_start", "seconds_to_result", "stock_pyodide", "requests", "errors", "csp_violations"}.
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
@@ -79,6 +79,7 @@ async function calculate(page, siteURL, { fragment, expected_link: expected, reg
     .catch((error) => report.errors.push(String(error)));
   report.seconds_to_result = (Date.now() - started) / 1000;
   report.runtime = await page.$eval("#calc-runtime", (box) => box.textContent.trim());
+  report.python_start = await page.$eval("#calculator", (root) => root.dataset.pythonStart || null);
   report.cell = await page.$eval(cell, (node) => node.innerText).catch(() => null);
 }
 
