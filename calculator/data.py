@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from typing import Any, Literal
@@ -52,6 +52,29 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Band:
+    """One band of a scale: from `threshold` on (up to the next band's threshold), `value`."""
+
+    threshold: int | float
+    value: int | float
+    qualifier: str | None
+    reference: Reference  # the band's own reference, or the dated value's
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Part:
+    """One key of a breakdown (a grade, a hospital level, a household status)."""
+
+    key: str
+    status: EntryStatus
+    value: Scalar | None
+    qualifier: str | None
+    at_most: str | None
+    requires: tuple[str, ...]
+    reference: Reference  # the key's own reference, or the dated value's
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ValueEntry:
     start: date
     until: date | None
@@ -60,6 +83,9 @@ class ValueEntry:
     qualifier: str | None
     at_most: str | None
     reference: Reference
+    # A scale's bands (ascending) or a breakdown's parts; a scalar parameter has neither.
+    bands: tuple[Band, ...] = ()
+    parts: Mapping[str, Part] = field(default_factory=dict)
 
     def in_force(self, on: date) -> bool:
         return self.start <= on and (self.until is None or on <= self.until)
@@ -96,6 +122,12 @@ class CatalogInfo:
     statistic: bool
     field: str | None
     hint: str | None
+    # kind scale: how the bands are read (marginal | band), what the thresholds measure; kind
+    # breakdown: the vocabulary of the keys (calculator.vocabulary.BREAKDOWN_KEYS).
+    scale_method: str | None = None
+    threshold_unit: str | None = None
+    threshold_label: str | None = None
+    breakdown: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -173,6 +205,10 @@ class PolicyTable:
                     statistic=bool(raw.get("statistic")),
                     field=raw.get("field"),
                     hint=raw.get("hint"),
+                    scale_method=(raw.get("scale") or {}).get("method"),
+                    threshold_unit=(raw.get("scale") or {}).get("threshold_unit"),
+                    threshold_label=(raw.get("scale") or {}).get("threshold_label"),
+                    breakdown=raw.get("breakdown"),
                 )
                 for pid, raw in compiled["catalog"].items()
             }
@@ -195,19 +231,51 @@ class PolicyTable:
             document_region=str(document.get("region", "")),
         )
 
-    def _parameter(self, region_id: str, parameter_id: str, raw: Mapping[str, Any]) -> ParameterInfo:
-        entries = tuple(
-            ValueEntry(
-                start=date.fromisoformat(value["from"]),
-                until=date.fromisoformat(value["until"]) if value.get("until") else None,
-                status=value["status"],
-                value=value.get("value"),
-                qualifier=value.get("qualifier"),
-                at_most=value.get("at_most"),
-                reference=self._reference(value["reference"]),
+    def _entry(self, value: Mapping[str, Any]) -> ValueEntry:
+        """One dated value; a scale's bands and a breakdown's parts are read generically."""
+        reference = self._reference(value["reference"])
+        figure = value.get("value")
+        bands: tuple[Band, ...] = ()
+        parts: dict[str, Part] = {}
+        if isinstance(figure, list):
+            bands = tuple(
+                Band(
+                    threshold=band["threshold"],
+                    value=band["value"],
+                    qualifier=band.get("qualifier"),
+                    reference=self._reference(band["reference"]) if band.get("reference") else reference,
+                )
+                for band in figure
             )
-            for value in raw["values"]
+            figure = None
+        elif isinstance(figure, dict):
+            parts = {
+                str(key): Part(
+                    key=str(key),
+                    status=part["status"],
+                    value=part.get("value"),
+                    qualifier=part.get("qualifier"),
+                    at_most=part.get("at_most"),
+                    requires=tuple(part.get("requires") or ()),
+                    reference=self._reference(part["reference"]) if part.get("reference") else reference,
+                )
+                for key, part in figure.items()
+            }
+            figure = None
+        return ValueEntry(
+            start=date.fromisoformat(value["from"]),
+            until=date.fromisoformat(value["until"]) if value.get("until") else None,
+            status=value["status"],
+            value=figure,
+            qualifier=value.get("qualifier"),
+            at_most=value.get("at_most"),
+            reference=reference,
+            bands=bands,
+            parts=parts,
         )
+
+    def _parameter(self, region_id: str, parameter_id: str, raw: Mapping[str, Any]) -> ParameterInfo:
+        entries = tuple(self._entry(value) for value in raw["values"])
         return ParameterInfo(
             id=parameter_id,
             region=region_id,
@@ -361,6 +429,55 @@ def _found(
         limit=limit,
         silent_entry=silent_entry,
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartLookup:
+    """What a breakdown lookup found for one key: the part (stated, or limited by `at_most`, or a
+    silent 原文未规定) and the lookup of the dated value it belongs to (for sources and reports)."""
+
+    key: str
+    part: Part
+    found: Lookup
+
+
+def lookup_parts(table: PolicyTable, region_id: str, parameter_id: str, on: date) -> dict[str, PartLookup]:
+    """Every key of a breakdown in force on `on`, each from the nearest region that states it.
+
+    Keys inherit one by one under the catalog's fallback: a region whose breakdown leaves a key out
+    (or marks it 原文未规定) takes that key from its ancestors (*inherit*; *floor* as a minimum),
+    while *none* reads the region's own breakdown only. A key stated nowhere is absent.
+    """
+    fallback = table.fallback(parameter_id)
+    found_parts: dict[str, PartLookup] = {}
+    silent: dict[str, PartLookup] = {}
+    searched: list[str] = []
+    for index, candidate in enumerate(table.chain(region_id)):
+        if index > 0 and fallback == "none":
+            break
+        searched.append(candidate)
+        parameter = table.parameter(candidate, parameter_id)
+        entry = parameter.entry_on(on) if parameter is not None else None
+        if parameter is None or entry is None or entry.status != "stated":
+            if entry is not None and entry.status == "repealed":
+                break
+            continue
+        for key, part in entry.parts.items():
+            if key in found_parts:
+                continue
+            here = (parameter_id, candidate, parameter, tuple(searched))
+            if part.status == "stated" or part.at_most:
+                bound: Bound = "exact"
+                if part.qualifier in {"at_least", "at_most"}:
+                    bound = "at_least" if part.qualifier == "at_least" else "at_most"
+                elif index > 0 and fallback == "floor":
+                    bound = "at_least"
+                found_parts[key] = PartLookup(key=key, part=part, found=_found(here, "stated", entry, bound=bound))
+            else:
+                silent.setdefault(key, PartLookup(key=key, part=part, found=_found(here, "not_stated", entry)))
+    for key, item in silent.items():
+        found_parts.setdefault(key, item)
+    return found_parts
 
 
 def read_bundled_text() -> str:

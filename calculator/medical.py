@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -10,8 +11,8 @@ from calculator import messages
 from calculator.data import PolicyTable
 from calculator.fields import FIELDS_BY_KEY, Household, MedicalInputs
 from calculator.money import HUNDRED, ZERO, json_number, share
-from calculator.parameters import HOSPITAL_LEVELS
-from calculator.results import BenefitResult, Figure, Trace
+from calculator.results import BenefitResult, Figure, ScaleBand, Trace, apply
+from calculator.scales import scale_parts
 from calculator.span import Span
 
 POOR_MEDICAL_GROUPS = ("registered_poor", "dibao", "tekun")
@@ -19,7 +20,16 @@ CRITICAL = "medical.critical_illness"
 POOR = "medical.critical_illness.poor"
 TARGET_RATIO = "medical.comprehensive.target_ratio"
 
-Tier = tuple[Decimal | None, Decimal]  # (width above the threshold, or None for the rest; payment share)
+BANDS = "medical.critical_illness.poor.bands"
+BY_LEVEL = "medical.resident.inpatient_ratio.by_hospital_level"
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A 大病保险 band for the arithmetic: from `threshold` (above the 起付线) on, `ratio` percent."""
+
+    threshold: Decimal
+    ratio: Decimal
 
 
 # --- pure rules ------------------------------------------------------------------------------
@@ -34,19 +44,12 @@ def capped(amount: Decimal, cap: Decimal | None) -> Decimal:
     return amount if cap is None else min(amount, cap)
 
 
-def critical_illness_payment(*, personal: Decimal, threshold: Decimal, tiers: Sequence[Tier]) -> Decimal:
+def critical_illness_payment(
+    *, personal: Decimal, threshold: Decimal, bands: Sequence[Rate], method: str = "marginal"
+) -> Decimal:
     """大病保险: the personal payment above the threshold, paid band by band at each band's ratio."""
     excess = max(ZERO, personal - threshold)
-    paid = ZERO
-    lower = ZERO
-    for width, ratio in tiers:
-        upper = excess if width is None else min(excess, lower + width)
-        if upper > lower:
-            paid += (upper - lower) * share(ratio)
-        if width is None:
-            break
-        lower += width
-    return paid
+    return sum((covered * share(band.ratio) for band, covered in scale_parts(bands, excess, method)), ZERO)
 
 
 # --- reading the layers --------------------------------------------------------------------------
@@ -102,17 +105,20 @@ def _basic_ratio(trace: Trace, inputs: MedicalInputs) -> Figure | None:
     if inputs.scheme == "employee":
         return _first(trace, ["medical.employee.inpatient_ratio"], inputs.basic_ratio, "medical.basic_ratio")
     general = "medical.resident.inpatient_ratio"
-    if inputs.hospital_level is not None:
-        ids = [f"{general}.level_{inputs.hospital_level}", general]
-        return _first(trace, ids, inputs.basic_ratio, "medical.basic_ratio")
+    if inputs.hospital_level is not None and inputs.basic_ratio is None:
+        level = str(inputs.hospital_level)
+        figure = trace.part(BY_LEVEL, level, report=False) or trace.figure(general, report=False)
+        if figure is None and trace.part_keys(BY_LEVEL):
+            trace.part(BY_LEVEL, level)  # says which level the region's rules leave out
+        elif figure is None:
+            trace.figure(general)
+        return figure
     if inputs.basic_ratio is not None:
         return _first(trace, [general], inputs.basic_ratio, "medical.basic_ratio")
     found = trace.lookup(general)
     if found.stated:
         return trace.use(found)
-    by_level = [trace.lookup(f"{general}.level_{level}") for level in HOSPITAL_LEVELS]
-    stated_levels = [level for level in by_level if level.stated]
-    if stated_levels:
+    if trace.part_keys(BY_LEVEL):
         trace.report_missing(
             found, "medical.hospital_level", messages.say("medical_level_needed", label=trace.label(found))
         )
@@ -210,15 +216,13 @@ def _critical_cap(trace: Trace, inputs: MedicalInputs) -> tuple[Span | None, lis
     return None, []
 
 
-def _tiers(trace: Trace, inputs: MedicalInputs) -> tuple[list[tuple[Decimal | None, Figure]], list[Figure]]:
-    """The 大病保险 bands (width above the threshold, ratio figure): the poor bands where the region has them."""
-    if inputs.critical_illness_ratio is None and _poor_candidates(trace, inputs, f"{POOR}.tier_1_ratio", None):
-        parts = [
-            trace.figure(f"{POOR}.{name}", report=False) for name in ("tier_1_upper", "tier_1_ratio", "tier_2_ratio")
-        ]
-        upper, first_ratio, second_ratio = parts
-        if upper is not None and first_ratio is not None and second_ratio is not None and upper.exact:
-            return [(upper.number, first_ratio), (None, second_ratio)], [upper, first_ratio, second_ratio]
+def _bands(trace: Trace, inputs: MedicalInputs) -> tuple[list[ScaleBand], list[Figure]]:
+    """The 大病保险 bands: the region's scale for 困难群体 where it has one, else one flat ratio."""
+    if inputs.critical_illness_ratio is None and _poor_candidates(trace, inputs, BANDS, None):
+        bands = trace.scale(BANDS, report=False)
+        if bands:
+            trace.cite(bands)  # every band is part of the calculation shown
+            return bands, [band.figure for band in bands]
     general_ratio = f"{CRITICAL}.ratio" if inputs.scheme == "resident" else f"{CRITICAL}.employee_ratio"
     ratio = _first(
         trace,
@@ -226,21 +230,21 @@ def _tiers(trace: Trace, inputs: MedicalInputs) -> tuple[list[tuple[Decimal | No
         inputs.critical_illness_ratio,
         "medical.critical_illness_ratio",
     )
-    return ([(None, ratio)], [ratio]) if ratio is not None else ([], [])
+    if ratio is None:
+        return [], []
+    return [ScaleBand(threshold=ZERO, figure=ratio, method="marginal", text="")], [ratio]
 
 
-def _band_payment(
-    personal: Decimal, threshold: Decimal, tiers: list[tuple[Decimal | None, Figure]], end: str
-) -> Decimal | None:
+def _band_payment(personal: Decimal, threshold: Decimal, bands: list[ScaleBand], end: str) -> Decimal | None:
     """critical_illness_payment with each band's ratio at its low or high end (None: unbounded)."""
-    ratios: list[Tier] = []
-    for width, figure in tiers:
-        span = figure.span
+    rates = []
+    for band in bands:
+        span = band.figure.span
         ratio = span.low if end == "low" else span.high
         if ratio is None:
             return None
-        ratios.append((width, min(ratio, HUNDRED)))
-    return critical_illness_payment(personal=personal, threshold=threshold, tiers=ratios)
+        rates.append(Rate(band.threshold, min(ratio, HUNDRED)))
+    return critical_illness_payment(personal=personal, threshold=threshold, bands=rates, method=bands[0].method)
 
 
 def _critical_layer(trace: Trace, inputs: MedicalInputs, personal: Span | None) -> Span | None:
@@ -250,7 +254,7 @@ def _critical_layer(trace: Trace, inputs: MedicalInputs, personal: Span | None) 
         inputs.critical_illness_threshold,
         "medical.critical_illness_threshold",
     )
-    tiers, tier_figures = _tiers(trace, inputs)
+    tiers, tier_figures = _bands(trace, inputs)
     if personal is None or threshold is None or not tiers:
         needed: dict[str, Figure | bool | None] = {
             "short_personal_after_basic": personal is not None,
@@ -284,22 +288,24 @@ def _critical_layer(trace: Trace, inputs: MedicalInputs, personal: Span | None) 
             figures=[threshold, *tier_figures],
             base=base,
             threshold=threshold.text,
-            ratio=tiers[0][1].text,
+            ratio=tiers[0].figure.text,
             value=_words(uncapped),
         )
     else:
-        width = tiers[0][0] or ZERO
         excess = max(ZERO, personal.low - threshold_span.low)
+        parts = [
+            messages.say(
+                "medical_critical_band", band=band.text, amount=messages.amount_text(covered), ratio=band.figure.text
+            )
+            for band, covered in apply(tiers, excess)
+        ]
         trace.step(
             "medical_critical_tiered",
             amount=uncapped.value if uncapped.is_exact else None,
             unit="cny",
             figures=[threshold, *tier_figures],
-            tier_1_amount=messages.amount_text(min(excess, width)),
-            tier_1_ratio=tiers[0][1].text,
-            tier_1_upper=messages.amount_text(width),
-            tier_2_amount=messages.amount_text(max(ZERO, excess - width)),
-            tier_2_ratio=tiers[1][1].text,
+            excess=messages.amount_text(excess),
+            parts=" + ".join(parts) or messages.amount_text(ZERO),
             value=_words(uncapped),
         )
     cap, cap_figures = _critical_cap(trace, inputs)

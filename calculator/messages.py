@@ -60,6 +60,10 @@ TEMPLATES: Final[dict[str, str]] = {
     # --- missing figures ----------------------------------------------------------------------
     "missing_not_stated": "「{label}」：{region}的资料原文未规定。{supply}",
     "missing_absent": "「{label}」：原文未规定（已查{searched}的资料）。{supply}",
+    "missing_part": "「{label}」：{region}的资料没有{part}的规定。{supply}",
+    "band_between": "{what}满{lower}不足{upper}",
+    "band_from": "{what}{lower}以上",
+    "band_within": "{what}{upper}以内",
     "missing_expired": "「{label}」：{region}资料中的数值只适用到{until}，{on}适用的数值原文未规定。{supply}",
     "missing_not_yet": "「{label}」：{region}的规定自{start}起施行，{on}尚未生效，此前的数值原文未规定。{supply}",
     "missing_repealed": "「{label}」：{region}的规定已于{start}废止，原文未规定新的数值。{supply}",
@@ -78,9 +82,8 @@ TEMPLATES: Final[dict[str, str]] = {
     "subsidy_no_double": "同时符合多项代缴条件，不重复代缴，取较高的一项：{value}",
     "subsidy_assume_no_double": "同时符合多项代缴条件时按不重复代缴、取较高的一项计算（原文未写明）",
     "subsidy_assume_known_one": "另一项代缴的金额原文未规定；不重复代缴，按已知的一项计算（实际可能更高）",
-    "subsidy_target_poor": "困难群体代缴",
+    "subsidy_target": "{groups}代缴",
     "payer_shares": "省级财政负担{provincial}，市县财政负担{local}",
-    "subsidy_target_disability": "重度残疾人代缴",
     # --- pension_monthly ----------------------------------------------------------------------
     "pension_subsidy_rule": "政府缴费补贴：个人每年缴费 {contribution}，{rule}，即 {subsidy}",
     "pension_basic_floor": "基础养老金：至少 {value}（当地资料未写明数额，按全国最低标准计，实际不会更低）",
@@ -128,10 +131,8 @@ TEMPLATES: Final[dict[str, str]] = {
     "medical_personal_after_basic": "基本医保后政策范围内的个人自付 = {policy} − {basic} = {value}",
     "medical_critical_threshold_not_met": "个人自付 {base} 未超过大病保险起付线 {threshold}，大病保险不支付",
     "medical_critical_flat": "大病保险支付 = ({base} − 起付线 {threshold}) × {ratio} = {value}",
-    "medical_critical_tiered": (
-        "大病保险支付 = 起付线以上 {tier_1_amount} × {tier_1_ratio}"
-        " + 超过 {tier_1_upper} 的 {tier_2_amount} × {tier_2_ratio} = {value}"
-    ),
+    "medical_critical_tiered": "大病保险支付（起付线以上 {excess}，分段计算）= {parts} = {value}",
+    "medical_critical_band": "{band}的 {amount} × {ratio}",
     "medical_critical_capped": "大病保险支付超过封顶线 {cap}，按封顶线支付 {value}",
     "medical_critical_no_cap": "大病保险上不封顶",
     "medical_assume_no_critical_cap": "大病保险封顶线原文未规定，未按封顶计算（知道的可填写「大病保险封顶线」）",
@@ -264,6 +265,22 @@ def bounded_value_text(value: object, unit: str, bound: str) -> str:
     if isinstance(value, Decimal) and unit in {"cny", "cny_per_month", "cny_per_year"}:
         value = round_fen(value)
     return format_value(value, unit, qualifier=_BOUND_QUALIFIERS.get(bound))
+
+
+def band_text(what: str, lower: object, upper: object | None, unit: str) -> str:
+    """Which part of a scale a band covers, in words: '累计缴费时间满1年不足5年', '…5万元以内'."""
+    low = format_value(lower, unit)
+    if upper is None:
+        return say("band_from", what=what, lower=low)
+    high = format_value(upper, unit)
+    if lower == 0:
+        return say("band_within", what=what, upper=high)
+    return say("band_between", what=what, lower=low, upper=high)
+
+
+def part_label(label: str, part: str) -> str:
+    """A breakdown key or scale band after its parameter's name: '伤残津贴（本人工资的百分比）：一级'."""
+    return f"{label}：{part}"
 
 
 def span_text(span: Span, unit: str, ceiling: Decimal | None = None) -> str:

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 from typing import Final
 
-WORK_INJURY_GRADES: Final = range(1, 11)
-DISABILITY_ALLOWANCE_GRADES: Final = range(1, 7)
-HOSPITAL_LEVELS: Final = (1, 2, 3)
-
 CALCULATOR_PARAMETERS: Final[frozenset[str]] = frozenset(
     {
         # pension
         "pension.resident.basic_pension",
-        "pension.resident.paid_contribution.poor",
+        "pension.resident.paid_contribution.by_status",
         "pension.resident.paid_contribution.poor.provincial_share",
         "pension.resident.paid_contribution.poor.local_share",
         "pension.resident.paid_contribution.no_double_payment",
-        "pension.resident.paid_contribution.severe_disability",
         "pension.resident.paid_contribution.severe_disability.payer",
         "pension.resident.paid_contribution.severe_disability.no_double_payment",
         "pension.resident.contribution_subsidy.minimum",
@@ -36,7 +31,7 @@ CALCULATOR_PARAMETERS: Final[frozenset[str]] = frozenset(
         "medical.resident.deductible",
         "medical.employee.deductible",
         "medical.resident.inpatient_ratio",
-        *(f"medical.resident.inpatient_ratio.level_{level}" for level in HOSPITAL_LEVELS),
+        "medical.resident.inpatient_ratio.by_hospital_level",
         "medical.employee.inpatient_ratio",
         "medical.resident.annual_cap",
         "medical.employee.annual_cap",
@@ -47,9 +42,7 @@ CALCULATOR_PARAMETERS: Final[frozenset[str]] = frozenset(
         "medical.critical_illness.no_cap",
         "medical.critical_illness.poor.threshold",
         "medical.critical_illness.poor.ratio",
-        "medical.critical_illness.poor.tier_1_upper",
-        "medical.critical_illness.poor.tier_1_ratio",
-        "medical.critical_illness.poor.tier_2_ratio",
+        "medical.critical_illness.poor.bands",
         "medical.critical_illness.poor.cap",
         "medical.critical_illness.poor.no_cap",
         "medical.comprehensive.target_ratio",
@@ -62,15 +55,13 @@ CALCULATOR_PARAMETERS: Final[frozenset[str]] = frozenset(
         # work injury
         "work_injury.wage_floor_ratio",
         "work_injury.wage_ceiling_ratio",
-        *(f"work_injury.lump_sum_months.grade_{grade}" for grade in WORK_INJURY_GRADES),
-        *(f"work_injury.disability_allowance_ratio.grade_{grade}" for grade in DISABILITY_ALLOWANCE_GRADES),
+        "work_injury.lump_sum_months",
+        "work_injury.disability_allowance_ratio",
         # unemployment
         "unemployment.migrant_lump_sum.min_insured_years",
         "unemployment.migrant_lump_sum.amount",
         "unemployment.benefit_monthly",
         "unemployment.benefit_eligibility.min_insured_years",
-        "unemployment.max_benefit_months.insured_1_to_5_years",
-        "unemployment.max_benefit_months.insured_5_to_10_years",
-        "unemployment.max_benefit_months.insured_10_years_plus",
+        "unemployment.max_benefit_months",
     }
 )

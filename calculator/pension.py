@@ -14,10 +14,17 @@ from calculator.results import BenefitResult, Figure, Trace
 from calculator.span import Span
 from calculator.vocabulary import GROUPS
 
-PAID_POOR = "pension.resident.paid_contribution.poor"
-PAID_DISABILITY = "pension.resident.paid_contribution.severe_disability"
-POOR_GROUPS = ("registered_poor_unlifted", "dibao", "tekun")
-DISABILITY_GROUPS = ("severe_disability",)
+BY_STATUS = "pension.resident.paid_contribution.by_status"
+# Who pays, where the data says: the payer of the 重度残疾人 代缴, the funding shares of the others'.
+DISABILITY_PAYER = "pension.resident.paid_contribution.severe_disability.payer"
+POOR_SHARES = (
+    "pension.resident.paid_contribution.poor.provincial_share",
+    "pension.resident.paid_contribution.poor.local_share",
+)
+NO_DOUBLE_PAYMENT = (
+    "pension.resident.paid_contribution.severe_disability.no_double_payment",
+    "pension.resident.paid_contribution.no_double_payment",
+)
 
 
 # --- pure rules ------------------------------------------------------------------------------
@@ -58,13 +65,12 @@ class PaidContribution:
     figure: Figure | None
 
 
-def _payer(trace: Trace, parameter_id: str) -> str | None:
+def _payer(trace: Trace, status: str) -> str | None:
     """Who pays, in the words of the data where it says (text payer, or the funding shares)."""
-    if parameter_id == PAID_DISABILITY:
-        found = trace.lookup(parameter_id + ".payer")
+    if status == "severe_disability":
+        found = trace.lookup(DISABILITY_PAYER)
         return str(found.entry.value) if found.exact and found.entry is not None else None
-    provincial = trace.lookup(parameter_id + ".provincial_share")
-    local = trace.lookup(parameter_id + ".local_share")
+    provincial, local = (trace.lookup(pid) for pid in POOR_SHARES)
     if provincial.exact and local.exact and provincial.entry and local.entry:
         provincial_text = messages.value_text(provincial.entry.value, "percent")
         local_text = messages.value_text(local.entry.value, "percent")
@@ -81,36 +87,41 @@ def not_paid_twice(spans: list[Span]) -> Span:
 
 
 def paid_contribution(trace: Trace, household: Household) -> PaidContribution:
-    """The 代缴 that applies to this household in the trace's region, with its steps."""
+    """The 代缴 that applies to this household in the trace's region, with its steps.
+
+    The amounts are one breakdown keyed by household status (the keys in force, inherited key by key
+    from the ancestors); the household is covered by every key it holds, and is not paid twice.
+    """
     supplied = household.pension.paid_contribution
     if household.status:
         names = [GROUPS[s] for s in sorted(household.status)]
         trace.step("groups", groups=messages.join_names(names))
-    targets = [
-        (PAID_POOR, POOR_GROUPS, messages.say("subsidy_target_poor")),
-        (PAID_DISABILITY, DISABILITY_GROUPS, messages.say("subsidy_target_disability")),
-    ]
-    applicable = []
-    for parameter_id, default_groups, name in targets:
-        found = trace.lookup(parameter_id)
-        if trace.applies(found, default_groups):
-            applicable.append((parameter_id, name))
+    parts = trace.parts(BY_STATUS)
+    label = trace.table.label(BY_STATUS)
+    applicable = [key for key, item in parts.items() if trace.covers([key], item.part.requires, label)]
     if not applicable:
         if household.status:
-            target_names = messages.join_names([GROUPS[g] for g in (*POOR_GROUPS, *DISABILITY_GROUPS)])
+            target_names = messages.join_names([GROUPS[key] for key in GROUPS if key in parts])
             trace.step("subsidy_not_eligible", targets=target_names)
         else:
             trace.step("subsidy_no_status")
         return PaidContribution(eligible=False, span=Span.exact(ZERO), payer=None, figure=None)
     if supplied is not None:
-        figure = trace.supplied(applicable[0][0], supplied, "pension.paid_contribution")
+        figure = trace.supplied(BY_STATUS, supplied, "pension.paid_contribution")
         trace.note_user_figure(figure)
         return PaidContribution(eligible=True, span=Span.exact(supplied), payer=None, figure=figure)
+    # Keys with the same figure from the same source are one entitlement ("低保对象、特困人员代缴").
+    same: dict[tuple[object, ...], list[tuple[str, Figure | None]]] = {}
+    for key in applicable:
+        stated = trace.part(BY_STATUS, key, report=False)
+        identity = (None, key) if stated is None else (stated.value, stated.bound, stated.use.reference)
+        same.setdefault(identity, []).append((key, stated))
     found_figures: list[tuple[Figure, str, str]] = []
-    for parameter_id, name in applicable:
-        stated = trace.figure(parameter_id)
+    for members in same.values():
+        stated = members[0][1]
         if stated is None:
             continue
+        name = messages.say("subsidy_target", groups=messages.join_names([GROUPS[key] for key, _ in members]))
         if stated.bound == "at_most":
             trace.step(
                 "subsidy_one_at_most",
@@ -122,20 +133,18 @@ def paid_contribution(trace: Trace, household: Household) -> PaidContribution:
             )
         else:
             trace.step("subsidy_one", amount=stated.number, unit="cny_per_year", figures=[stated], target=name)
-        found_figures.append((stated, parameter_id, name))
+        found_figures.append((stated, members[0][0], name))
     if not found_figures:
         return PaidContribution(eligible=True, span=None, payer=None, figure=None)
     spans = [figure.span for figure, _, _ in found_figures]
-    if len(found_figures) < len(applicable):
+    if len(found_figures) < len(same):
         # Not paid twice: a stated entitlement is the least the household gets; the other is unknown.
         trace.assume(messages.say("subsidy_assume_known_one"))
         spans = [Span(not_paid_twice(spans).low, None)]
-    best_figure, best_id, _ = max(found_figures, key=lambda item: (item[0].span.low, item[0].number))
+    best_figure, best_key, _ = max(found_figures, key=lambda item: (item[0].span.low, item[0].number))
     span = not_paid_twice(spans)
     if len(found_figures) > 1:
-        flags = [
-            trace.lookup(pid + ".no_double_payment") for pid in (PAID_DISABILITY, "pension.resident.paid_contribution")
-        ]
+        flags = [trace.lookup(pid) for pid in NO_DOUBLE_PAYMENT]
         rules = [trace.use(flag) for flag in flags if flag.exact and flag.entry and flag.entry.value is True]
         if not rules:
             trace.assume(messages.say("subsidy_assume_no_double"))
@@ -146,7 +155,7 @@ def paid_contribution(trace: Trace, household: Household) -> PaidContribution:
             figures=rules,
             value=_span_words(span, "cny_per_year"),
         )
-    return PaidContribution(eligible=True, span=span, payer=_payer(trace, best_id), figure=best_figure)
+    return PaidContribution(eligible=True, span=span, payer=_payer(trace, best_key), figure=best_figure)
 
 
 def pension_subsidy(household: Household, table: PolicyTable, region: str, on: date) -> BenefitResult:

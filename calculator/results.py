@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from calculator import messages
-from calculator.data import Bound, Lookup, PolicyTable, Reference, ValueEntry, lookup
+from calculator.data import Bound, Lookup, PartLookup, PolicyTable, Reference, ValueEntry, lookup, lookup_parts
 from calculator.fields import FIELDS_BY_KEY
 from calculator.money import json_number, json_plain, to_decimal
+from calculator.scales import scale_parts
 from calculator.span import Span
-from calculator.vocabulary import GROUPS
+from calculator.vocabulary import BREAKDOWN_KEYS, GROUPS
 
 # A result is stale when the calculation date is this many months after its newest figure.
 STALE_AFTER_MONTHS = 12
@@ -48,11 +49,14 @@ class ParameterUse:
     reference: Reference | None
     field: str | None
     bound: Bound = "exact"
+    # Which key of a breakdown or band of a scale the value is (None for a plain parameter).
+    part: str | None = None
 
     def to_json(self) -> dict[str, Json]:
         reference = self.reference
         return {
             "id": self.id,
+            "part": self.part,
             "label": self.label,
             "unit": self.unit,
             "value": json_value(self.value, self.unit),
@@ -113,6 +117,21 @@ class Figure:
     @property
     def uses(self) -> tuple[ParameterUse, ...]:
         return (self.use, *self.also)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScaleBand:
+    """One band of a scale as read for a calculation: from `threshold` on, the figure's value."""
+
+    threshold: Decimal
+    figure: Figure
+    method: str  # the catalog's scale method (calculator/scales.py)
+    text: str  # which part of the scale the band covers, in words
+
+
+def apply(bands: Sequence[ScaleBand], base: Decimal) -> list[tuple[ScaleBand, Decimal]]:
+    """The bands of a scale that apply to `base`, with the amount of the base each covers."""
+    return scale_parts(bands, base, bands[0].method) if bands else []
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -343,8 +362,15 @@ class Trace:
     def applies(self, found: Lookup, default_groups: Iterable[str] = ()) -> bool:
         """Whether a group-specific parameter covers this household (notes any implied group)."""
         groups = set(found.parameter.applies_to) if found.parameter is not None else set(default_groups)
-        if not self._meets_requirements(found):
+        required = found.parameter.requires if found.parameter is not None else ()
+        return self.covers(groups, required, self.label(found))
+
+    def covers(self, groups: Iterable[str], required: Iterable[str], label: str) -> bool:
+        """Whether a rule for `groups` with conditions `required` covers this household; an implied
+        group and an unanswered 户籍 (taken as the one required) are noted as assumptions."""
+        if not self._meets_requirements(required, label):
             return False
+        groups = set(groups)
         if self.status & groups:
             return True
         for status, (implied, note) in STATUS_IMPLIES.items():
@@ -353,14 +379,13 @@ class Trace:
                 return True
         return False
 
-    def _meets_requirements(self, found: Lookup) -> bool:
+    def _meets_requirements(self, required: Iterable[str], label: str) -> bool:
         """Conditions besides the group (e.g. 农村 only); an unanswered 户籍 is assumed rural, said so."""
-        required = set(found.parameter.requires) if found.parameter is not None else set()
-        for group in required:
+        for group in set(required):
             if group in self.status:
                 continue
             if group in RESIDENCE_GROUPS and not self.status & RESIDENCE_GROUPS:
-                self.assume(messages.say("assume_residence", group=GROUPS[group], label=self.label(found)))
+                self.assume(messages.say("assume_residence", group=GROUPS[group], label=label))
                 continue
             return False
         return True
@@ -412,6 +437,142 @@ class Trace:
             ),
             also=also,
         )
+
+    def _piece(
+        self,
+        found: Lookup,
+        *,
+        raw: object,
+        qualifier: str | None,
+        reference: Reference,
+        part: str,
+        text: str,
+        cite: bool = True,
+    ) -> Figure:
+        """A band or breakdown key of a stated lookup as a figure, citing its own reference (unless
+        `cite` is False: a scale's bands are cited once the calculation uses them, see `cite`)."""
+        assert found.entry is not None
+        value: Decimal | bool | str = raw if isinstance(raw, (bool, str, Decimal)) else to_decimal(raw)  # type: ignore[arg-type]
+        region = found.region or self.region
+        if cite:
+            self._source(reference, region)
+            self._dated(found.entry)
+        info = self.table.catalog.get(found.parameter_id)
+        bound: Bound = found.bound
+        if qualifier in {"at_least", "at_most"}:
+            bound = "at_least" if qualifier == "at_least" else "at_most"
+        return Figure(
+            value=value,
+            use=ParameterUse(
+                id=found.parameter_id,
+                label=messages.part_label(self.table.label(found.parameter_id), text),
+                unit=info.unit if info is not None else "number",
+                value=value,
+                region=region,
+                region_name=self.table.region_name(region),
+                start=found.entry.start,
+                reference=reference,
+                field=None,
+                bound=bound,
+                part=part,
+            ),
+        )
+
+    def parts(self, parameter_id: str) -> dict[str, PartLookup]:
+        """Every key of a breakdown in force here, each from the nearest region stating it."""
+        return lookup_parts(self.table, self.region, parameter_id, self.on)
+
+    def part(self, parameter_id: str, key: str, *, report: bool = True) -> Figure | None:
+        """One key of a breakdown (grade, hospital level, household status) as a figure: stated, or
+        limited by another parameter (`at_most`); None (and, if `report`, a missing entry) otherwise."""
+        info = self.table.catalog.get(parameter_id)
+        names = BREAKDOWN_KEYS.get(info.breakdown or "", {}) if info is not None else {}
+        item = self.parts(parameter_id).get(key)
+        text = names.get(key, key)
+        if item is not None and item.part.status == "stated" and item.part.value is not None:
+            return self._piece(
+                item.found,
+                raw=item.part.value,
+                qualifier=item.part.qualifier,
+                reference=item.part.reference,
+                part=key,
+                text=text,
+            )
+        if item is not None and item.part.status == "not_stated" and item.part.at_most:
+            limit = self.lookup(item.part.at_most)
+            if limit.stated and limit.bound != "at_least":
+                limiting = self.use(limit)
+                figure = self._piece(
+                    item.found,
+                    raw=limiting.value,
+                    qualifier="at_most",
+                    reference=item.part.reference,
+                    part=key,
+                    text=text,
+                )
+                return Figure(value=figure.value, use=figure.use, also=(limiting.use,))
+        if report:
+            whole = self.lookup(parameter_id)
+            if item is None and whole.stated:
+                field_key = self.table.field_for(parameter_id)
+                field_label = FIELDS_BY_KEY[field_key].label if field_key in FIELDS_BY_KEY else None
+                message = messages.say(
+                    "missing_part",
+                    label=self.label(whole),
+                    region=self.table.region_name(whole.region),
+                    part=text,
+                    supply=messages.say("supply_field", field=field_label) if field_label else "",
+                )
+                self.report_missing(whole, message=message.strip())
+            else:
+                self.report_missing(item.found if item is not None else whole)
+        return None
+
+    def part_keys(self, parameter_id: str) -> frozenset[str]:
+        """The keys of the breakdown in force that have a figure (stated or limited)."""
+        return frozenset(
+            key for key, item in self.parts(parameter_id).items() if item.part.status == "stated" or item.part.at_most
+        )
+
+    def cite(self, bands: Iterable[ScaleBand]) -> None:
+        """Record the sources of the bands of a scale that the calculation used."""
+        for band in bands:
+            found = self.lookup(band.figure.use.id)
+            if found.entry is not None and band.figure.use.reference is not None:
+                self._source(band.figure.use.reference, band.figure.use.region or self.region)
+                self._dated(found.entry)
+
+    def scale(self, parameter_id: str, *, report: bool = True) -> list[ScaleBand] | None:
+        """Every band of a scale in force, each as a figure citing its own reference, ascending; None
+        (and, if `report`, a missing entry) where the rules state no scale. Evaluate with `apply`."""
+        found = self.lookup(parameter_id)
+        info = self.table.catalog.get(parameter_id)
+        if not found.stated or found.entry is None or not found.entry.bands or info is None:
+            if report:
+                self.report_missing(found)
+            return None
+        bands = found.entry.bands
+        result = []
+        for index, band in enumerate(bands):
+            upper = bands[index + 1].threshold if index + 1 < len(bands) else None
+            text = messages.band_text(
+                info.threshold_label or "", band.threshold, upper, info.threshold_unit or "number"
+            )
+            figure = self._piece(
+                found,
+                raw=band.value,
+                qualifier=band.qualifier,
+                reference=band.reference,
+                part=format(to_decimal(band.threshold), "f"),
+                text=text,
+                cite=False,
+            )
+            result.append(
+                ScaleBand(
+                    threshold=to_decimal(band.threshold), figure=figure, method=info.scale_method or "", text=text
+                )
+            )
+        return result
 
     def supplied(self, parameter_id: str, value: Decimal, field_key: str) -> Figure:
         """A figure the user typed in, standing in for `parameter_id`."""

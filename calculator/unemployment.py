@@ -9,16 +9,11 @@ from calculator import messages
 from calculator.data import PolicyTable
 from calculator.fields import Household
 from calculator.money import json_number
-from calculator.results import BenefitResult, Figure, Trace
+from calculator.results import BenefitResult, Figure, Trace, apply
 from calculator.span import Span
 
 MIGRANT = "migrant_worker"
-# (insured at least this many years, parameter id of the longest period), longest first
-BENEFIT_PERIODS = (
-    (Decimal(10), "unemployment.max_benefit_months.insured_10_years_plus"),
-    (Decimal(5), "unemployment.max_benefit_months.insured_5_to_10_years"),
-    (Decimal(1), "unemployment.max_benefit_months.insured_1_to_5_years"),
-)
+MAX_MONTHS = "unemployment.max_benefit_months"
 
 
 # --- pure rules ------------------------------------------------------------------------------
@@ -31,14 +26,6 @@ def condition_met(*, insured_years: Decimal | None, minimum: Decimal, contract_e
     if insured_years is None or contract_ended is None:
         return None
     return True
-
-
-def period_parameter(insured_years: Decimal) -> str | None:
-    """Which 最长领取期限 applies: 满1年不足5年, 满5年不足10年, 10年以上."""
-    for minimum, parameter_id in BENEFIT_PERIODS:
-        if insured_years >= minimum:
-            return parameter_id
-    return None
 
 
 # --- reading the rules ---------------------------------------------------------------------------
@@ -76,17 +63,18 @@ def _benefit(trace: Trace, household: Household) -> tuple[dict[str, object], Dec
         trace.step("unemp_benefit_monthly", amount=monthly.number, unit="cny_per_month", figures=[monthly])
     months = None
     if inputs.insured_years is not None:
-        period_id = period_parameter(inputs.insured_years)
-        if period_id is not None:
-            months = trace.figure(period_id)
-            if months is not None:
-                trace.step(
-                    "unemp_benefit_months",
-                    amount=months.number,
-                    unit="months",
-                    figures=[months],
-                    years=messages.value_text(inputs.insured_years, "years"),
-                )
+        bands = trace.scale(MAX_MONTHS)
+        applying = apply(bands, inputs.insured_years) if bands else []
+        if applying:
+            trace.cite([applying[0][0]])
+            months = applying[0][0].figure
+            trace.step(
+                "unemp_benefit_months",
+                amount=months.number,
+                unit="months",
+                figures=[months],
+                years=messages.value_text(inputs.insured_years, "years"),
+            )
     total = None
     if monthly is not None and months is not None:
         total = monthly.number * months.number

@@ -98,6 +98,29 @@ VALUE_KINDS: Final[dict[str, str]] = {
     "breakdown": "分项标准",
 }
 
+# How a scale is read (catalog `scale.method`): *marginal* pays each band's part of the base at that
+# band's rate (大病保险 bands, like OpenFisca's marginal-rate brackets); *band* gives the value of the
+# one band the base falls in (unemployment duration by insured years).
+SCALE_METHODS: Final[dict[str, str]] = {
+    "marginal": "分段累计",
+    "band": "按所在区间取值",
+}
+
+# The vocabularies a breakdown is keyed by (catalog `breakdown`): key id -> Chinese label.
+BREAKDOWN_KEYS: Final[dict[str, dict[str, str]]] = {
+    "injury_grade": {str(grade): name + "级" for grade, name in enumerate("一二三四五六七八九十", start=1)},
+    "hospital_level": {"1": "一级医院", "2": "二级医院", "3": "三级医院"},
+    "household_status": {
+        group: GROUPS[group]
+        for group in ("registered_poor_unlifted", "dibao", "tekun", "severe_disability", "low_income")
+    },
+}
+BREAKDOWN_LABELS: Final[dict[str, str]] = {
+    "injury_grade": "伤残等级",
+    "hospital_level": "医院级别",
+    "household_status": "人群",
+}
+
 # What a region's silence means for a parameter (policy_data/catalog.yaml `fallback`).
 FALLBACKS: Final[dict[str, str]] = {
     "inherit": "沿用上级规定",

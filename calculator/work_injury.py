@@ -9,9 +9,11 @@ from calculator import messages
 from calculator.data import PolicyTable
 from calculator.fields import Household
 from calculator.money import json_number, share
-from calculator.parameters import DISABILITY_ALLOWANCE_GRADES
 from calculator.results import BenefitResult, Trace
 from calculator.span import Span
+
+LUMP_SUM_MONTHS = "work_injury.lump_sum_months"
+ALLOWANCE_RATIO = "work_injury.disability_allowance_ratio"
 
 # --- pure rules ------------------------------------------------------------------------------
 
@@ -91,7 +93,7 @@ def work_injury(household: Household, table: PolicyTable, region: str, on: date)
     wage = _wage_used(trace, household)
     name = messages.grade_text(grade)
 
-    months = trace.figure(f"work_injury.lump_sum_months.grade_{grade}")
+    months = trace.part(LUMP_SUM_MONTHS, str(grade))
     amount = None
     if months is not None:
         amount = lump_sum(months=months.number, wage=wage)
@@ -106,8 +108,10 @@ def work_injury(household: Household, table: PolicyTable, region: str, on: date)
         )
 
     monthly = None
-    if grade in DISABILITY_ALLOWANCE_GRADES:
-        ratio = trace.figure(f"work_injury.disability_allowance_ratio.grade_{grade}")
+    # The grades with a monthly allowance are the keys the rules in force give a ratio for.
+    with_allowance = trace.part_keys(ALLOWANCE_RATIO)
+    if str(grade) in with_allowance or not with_allowance:
+        ratio = trace.part(ALLOWANCE_RATIO, str(grade))
         if ratio is not None:
             monthly = disability_allowance(wage=wage, ratio=ratio.number)
             trace.step(

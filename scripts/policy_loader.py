@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from calculator.vocabulary import TOPICS, format_date
 from scripts.data_limits import MAX_FILE_BYTES
-from scripts.policy_schema import Catalog, CatalogEntry, Parameter, RegionFile, value_problems
+from scripts.policy_schema import Catalog, CatalogEntry, DatedValue, Parameter, Reference, RegionFile, value_problems
 from scripts.provenance import SourceTexts, seeds_folder, value_readable_from
 from scripts.safe_yaml import DuplicateKey, YamlRefused, read_yaml
 
@@ -156,6 +156,10 @@ class LoadedRegion:
                     yield topic, index, parameter_id, parameter, ("policies", topic, index, "parameters", parameter_id)
 
     def line(self, loc: Loc) -> int:
+        # Breakdown keys written as bare numbers (grade 1:) are ints in the YAML, text in the model.
+        as_written = tuple(int(p) if isinstance(p, str) and p.isdigit() and p not in ("0",) else p for p in loc)
+        if as_written != loc and as_written[:-1] in self.lines:
+            return max(_line_for(as_written, self.lines), _line_for(loc, self.lines))
         return _line_for(loc, self.lines)
 
 
@@ -415,21 +419,33 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                             f"{field_name} '{mine}' disagrees with the catalog ('{theirs}' in {CATALOG_FILE})",
                         )
                     )
-            for start, reason in value_problems(parameter.values, entry_info.unit):
-                problems.append(Problem(region.file, region.line((*loc, "values", start)), parameter_id, reason))
+            shape_problems = value_problems(parameter.values, entry_info)
+            for start, where_in, reason in shape_problems:
+                path = parameter_id + (f" values.{start}." + ".".join(map(str, where_in)) if len(where_in) > 1 else "")
+                problems.append(Problem(region.file, region.line((*loc, "values", start, *where_in)), path, reason))
+            if shape_problems:
+                continue
             for start, entry in parameter.values.items():
-                if entry.at_most is None:
-                    continue
-                limit = policy.catalog.get(entry.at_most)
-                if limit is None or limit.unit != entry_info.unit:
-                    reason = (
-                        f"at_most names '{entry.at_most}', which is not in the catalog"
-                        if limit is None
-                        else f"at_most names '{entry.at_most}' in {limit.unit}, not {entry_info.unit}"
-                    )
-                    problems.append(
-                        Problem(region.file, region.line((*loc, "values", start, "at_most")), parameter_id, reason)
-                    )
+                limits = [((), entry.at_most)]
+                limits += [(("breakdown", key), part.at_most) for key, part in (entry.breakdown or {}).items()]
+                for where_in, at_most in limits:
+                    if at_most is None:
+                        continue
+                    limit = policy.catalog.get(at_most)
+                    if limit is None or limit.unit != entry_info.unit:
+                        reason = (
+                            f"at_most names '{at_most}', which is not in the catalog"
+                            if limit is None
+                            else f"at_most names '{at_most}' in {limit.unit}, not {entry_info.unit}"
+                        )
+                        problems.append(
+                            Problem(
+                                region.file,
+                                region.line((*loc, "values", start, *where_in, "at_most")),
+                                parameter_id,
+                                reason,
+                            )
+                        )
             if parameter.refines and parameter.refines not in ancestor_parameters:
                 problems.append(
                     Problem(
@@ -439,10 +455,9 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                         f"refines '{parameter.refines}', which no parent region defines",
                     )
                 )
-            for start, entry in parameter.values.items():
-                ref_loc = (*loc, "values", start, "reference")
-                reference = entry.reference
-                where = f"{parameter_id} values.{start}"
+            for start, where_in, reference, figures in figures_with_references(parameter, entry_info):
+                ref_loc = (*loc, "values", start, *where_in, "reference")
+                where = f"{parameter_id} values.{start}" + "".join(f".{part}" for part in where_in)
                 if reference.document not in documents:
                     problems.append(
                         Problem(
@@ -474,19 +489,16 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                                 f"evidence '{reference.evidence}' not found in {document.source_file}",
                             )
                         )
-                if (
-                    reference.evidence
-                    and entry.is_stated
-                    and not value_readable_from(entry.value, entry_info.unit, reference.evidence)
-                ):
-                    problems.append(
-                        Problem(
-                            region.file,
-                            region.line((*loc, "values", start, "value")),
-                            where,
-                            f"value {entry.value} cannot be read from evidence '{reference.evidence}'",
+                for name, value, unit in figures if reference.evidence else ():
+                    if not value_readable_from(value, unit, reference.evidence or ""):
+                        problems.append(
+                            Problem(
+                                region.file,
+                                region.line((*loc, "values", start, *where_in, name)),
+                                where,
+                                f"{name} {value} cannot be read from evidence '{reference.evidence}'",
+                            )
                         )
-                    )
         for number, statement in enumerate(region.model.applying):
             loc = ("applying", number, "reference")
             where = f"applying.{statement.id}"
@@ -527,6 +539,43 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
                 Problem(region.file, region.line(("applying",)), f"applying.{statement_id}", "duplicate id")
             )
     return problems
+
+
+Figures = list[tuple[str, object, str]]
+
+
+def figures_with_references(
+    parameter: Parameter, entry_info: CatalogEntry
+) -> Iterator[tuple[str, Loc, Reference, Figures]]:
+    """(date, location under the dated value, reference, figures it must state) for every reference.
+
+    A band or breakdown key with its own reference must state its own figures there; the figures
+    of bands and keys without one must be stated by the dated value's reference. A band's threshold
+    of 0 (the start of the first band) is not a figure the source needs to print.
+    """
+    for start, entry in parameter.values.items():
+        shared: Figures = []
+        parts: list[tuple[Loc, Reference | None, Figures]] = []
+        if entry.bands is not None and entry_info.scale is not None:
+            threshold_unit = entry_info.scale.threshold_unit
+            for index, band in enumerate(entry.bands):
+                figures: Figures = [("value", band.value, entry_info.unit)]
+                if band.threshold != 0:
+                    figures.append(("threshold", band.threshold, threshold_unit))
+                parts.append((("bands", index), band.reference, figures))
+        elif entry.breakdown is not None:
+            for key, part in entry.breakdown.items():
+                figures = [("value", part.value, entry_info.unit)] if part.is_stated else []
+                parts.append((("breakdown", key), part.reference, figures))
+        elif entry.is_stated:
+            shared.append(("value", entry.value, entry_info.unit))
+        for where_in, reference, figures in parts:
+            if reference is None:
+                shared.extend((f"{'.'.join(map(str, where_in))}.{name}", value, unit) for name, value, unit in figures)
+        yield start, (), entry.reference, shared
+        for where_in, reference, figures in parts:
+            if reference is not None:
+                yield start, where_in, reference, figures
 
 
 def _param_ids(region: LoadedRegion) -> Iterable[tuple[str, int, str, Parameter, Loc]]:
@@ -675,13 +724,13 @@ def _compile_parameter(
     """The region's values with the catalog's label, unit and kind (one row per id on the pages)."""
     values = []
     for start, entry in parameter.values.items():
-        status = "not_stated" if entry.not_stated else ("repealed" if entry.value is None else "stated")
+        status = "not_stated" if entry.not_stated else ("repealed" if entry.repealed else "stated")
         values.append(
             {
                 "from": start,
                 "until": entry.until,
                 "status": status,
-                "value": None if status != "stated" else entry.value,
+                "value": None if status != "stated" else _compiled_value(entry),
                 "qualifier": entry.qualifier,
                 "at_most": entry.at_most,
                 "date_basis": entry.date_basis,
@@ -698,6 +747,8 @@ def _compile_parameter(
         "counter": entry_info.counter,
         "aspect": entry_info.aspect,
         "kind": entry_info.kind,
+        "scale": entry_info.scale.model_dump() if entry_info.scale else None,
+        "breakdown": entry_info.breakdown,
         "statistic": entry_info.statistic,
         "fallback": entry_info.fallback,
         "applies_to": list(parameter.applies_to or item_groups),
@@ -707,6 +758,36 @@ def _compile_parameter(
         "description": parameter.description,
         "values": values,
     }
+
+
+def _compiled_value(entry: DatedValue) -> Any:
+    """A scalar as written; a scale as its bands, ascending; a breakdown as key -> part. Bands and
+    keys keep their own reference where they have one (the page and the calculator cite it)."""
+    if entry.bands is not None:
+        return [
+            {
+                "threshold": band.threshold,
+                "value": band.value,
+                "qualifier": band.qualifier,
+                "note": band.note,
+                "reference": band.reference.model_dump() if band.reference else None,
+            }
+            for band in entry.bands
+        ]
+    if entry.breakdown is not None:
+        return {
+            key: {
+                "status": "not_stated" if part.not_stated else ("repealed" if part.value is None else "stated"),
+                "value": part.value if part.is_stated else None,
+                "qualifier": part.qualifier,
+                "at_most": part.at_most,
+                "requires": list(part.requires),
+                "note": part.note,
+                "reference": part.reference.model_dump() if part.reference else None,
+            }
+            for key, part in entry.breakdown.items()
+        }
+    return entry.value
 
 
 def write_compiled(policy: PolicyData, target: Path) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from pydantic import (
 
 from calculator.vocabulary import (
     ASPECTS,
+    BREAKDOWN_KEYS,
     DATE_BASES,
     DOCUMENT_KINDS,
     FALLBACKS,
@@ -33,6 +34,7 @@ from calculator.vocabulary import (
     NUMERIC_UNITS,
     QUALIFIERS,
     REGION_LEVELS,
+    SCALE_METHODS,
     TOPICS,
     UNITS,
     VALUE_KINDS,
@@ -61,6 +63,8 @@ Fallback = Literal[tuple(FALLBACKS)]  # type: ignore[valid-type]
 DateBasis = Literal[tuple(DATE_BASES)]  # type: ignore[valid-type]
 Qualifier = Literal[tuple(QUALIFIERS)]  # type: ignore[valid-type]
 Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
+ScaleMethod = Literal[tuple(SCALE_METHODS)]  # type: ignore[valid-type]
+BreakdownKeys = Literal[tuple(BREAKDOWN_KEYS)]  # type: ignore[valid-type]
 
 # Every text has a length limit (scripts/data_limits.py): a name, or a paragraph of prose.
 Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME_CHARS)]
@@ -152,6 +156,48 @@ Scalar = (
     | Annotated[StrictFloat, Field(allow_inf_nan=False)]
     | Annotated[StrictStr, Field(max_length=MAX_TEXT_VALUE_CHARS)]
 )
+Number = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+
+
+class Band(Strict):
+    """One band of a scale: from `threshold` (in the catalog's threshold unit) up to the next band's
+    threshold, the value (in the catalog's unit). A band whose figures the source states apart from
+    the others carries its own reference; otherwise the dated value's reference covers it."""
+
+    threshold: Number
+    value: Number
+    qualifier: Qualifier | None = None
+    reference: Reference | None = None
+    note: Prose | None = None
+
+
+class Part(Strict):
+    """One key of a breakdown (a grade, a hospital level, a household status): a value or an
+    explicit 原文未规定, with its own reference where the source states it apart."""
+
+    value: Scalar | None = Field(default=_UNSET)
+    not_stated: StrictBool = False
+    at_most: ParameterId | None = None
+    qualifier: Qualifier | None = None
+    # Conditions besides the key itself (e.g. rural_resident: the 代缴 for 低保对象 in 农村 only).
+    requires: list[Group] = []
+    reference: Reference | None = None
+    note: Prose | None = None
+
+    @model_validator(mode="after")
+    def _value_or_not_stated(self) -> Part:
+        has_value = self.value is not _UNSET
+        if self.not_stated == has_value:
+            raise ValueError("give either value or not_stated: true (with a note)")
+        if self.not_stated and not self.note:
+            raise ValueError("not_stated needs a note saying what the document leaves open")
+        if self.at_most is not None and not self.not_stated:
+            raise ValueError("at_most limits a figure the document leaves open: use it with not_stated: true")
+        return self
+
+    @property
+    def is_stated(self) -> bool:
+        return not self.not_stated and self.value is not None
 
 
 class DatedValue(Strict):
@@ -168,14 +214,33 @@ class DatedValue(Strict):
     at_most: ParameterId | None = None
     qualifier: Qualifier | None = None
     note: Prose | None = None
+    # The figures of a parameter of kind scale (bands, ascending) or breakdown (key -> part).
+    bands: list[Band] | None = Field(default=None, min_length=1)
+    breakdown: dict[Annotated[StrictStr, Field(max_length=MAX_ID_CHARS)], Part] | None = Field(
+        default=None, min_length=1
+    )
 
     _until = field_validator("until")(lambda v: v if v is None else check_iso_date(v))
 
+    @field_validator("breakdown", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: Any) -> Any:
+        """Grades and levels are written as bare numbers (1:); the keys are compared as text."""
+        if isinstance(value, dict):
+            return {
+                str(key) if isinstance(key, int) and not isinstance(key, bool) else key: v for key, v in value.items()
+            }
+        return value
+
     @model_validator(mode="after")
     def _value_or_not_stated(self) -> DatedValue:
-        has_value = self.value is not _UNSET
+        given = [name for name in ("value", "bands", "breakdown") if getattr(self, name) not in (_UNSET, None)]
+        given += ["value"] if self.value is None else []
+        if len(given) > 1:
+            raise ValueError(f"give one of value, bands or breakdown, not {' and '.join(given)}")
+        has_value = bool(given)
         if self.not_stated and has_value:
-            raise ValueError("give either value or not_stated: true, not both")
+            raise ValueError(f"give either {given[0]} or not_stated: true, not both")
         if not self.not_stated and not has_value:
             raise ValueError("value missing (write not_stated: true if the document leaves it open)")
         if self.not_stated and not self.note:
@@ -188,7 +253,13 @@ class DatedValue(Strict):
 
     @property
     def is_stated(self) -> bool:
-        return not self.not_stated and self.value is not None
+        if self.not_stated:
+            return False
+        return self.bands is not None or self.breakdown is not None or self.value not in (None, _UNSET)
+
+    @property
+    def repealed(self) -> bool:
+        return not self.not_stated and self.value is None
 
 
 class Parameter(Strict):
@@ -232,7 +303,15 @@ class Parameter(Strict):
         return values
 
 
-CATALOG_ONLY_FIELDS = ("label", "aspect", "counter", "statistic", "fallback", "field", "hint")
+CATALOG_ONLY_FIELDS = ("label", "aspect", "counter", "statistic", "fallback", "field", "hint", "scale")
+
+
+class ScaleSpec(Strict):
+    """What a scale's thresholds measure and how the scale is read."""
+
+    threshold_unit: Unit
+    method: ScaleMethod
+    threshold_label: Text
 
 
 class CatalogEntry(Strict):
@@ -249,6 +328,10 @@ class CatalogEntry(Strict):
     field: Annotated[StrictStr, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$", max_length=MAX_ID_CHARS)] | None = None
     hint: Prose | None = None
     description: Prose | None = None
+    # kind scale: the thresholds' unit and how the bands are read; kind breakdown: the vocabulary
+    # of its keys. `unit` is then the unit of the band or key values.
+    scale: ScaleSpec | None = None
+    breakdown: BreakdownKeys | None = None
 
     @field_validator("label")
     @classmethod
@@ -261,6 +344,12 @@ class CatalogEntry(Strict):
     def _consistent(self) -> CatalogEntry:
         if self.kind not in {"scale", "breakdown"} and self.kind != kind_of_unit(self.unit):
             raise ValueError(f"kind {self.kind} does not fit unit {self.unit} (expected {kind_of_unit(self.unit)})")
+        if (self.kind == "scale") != (self.scale is not None):
+            raise ValueError("a parameter of kind scale needs `scale` (threshold_unit, method), and only it")
+        if (self.kind == "breakdown") != (self.breakdown is not None):
+            raise ValueError("a parameter of kind breakdown needs `breakdown` (the key vocabulary), and only it")
+        if self.scale is not None and self.scale.threshold_unit not in NUMERIC_UNITS:
+            raise ValueError(f"scale thresholds must be numbers, not {self.scale.threshold_unit}")
         if self.unit == "items" and not self.counter:
             raise ValueError("unit items needs a counter (张, 家, 个, 笔 ...)")
         if self.statistic and self.fallback != "none":
@@ -272,32 +361,88 @@ class Catalog(Strict):
     parameters: dict[ParameterId, CatalogEntry] = Field(min_length=1)
 
 
-def value_problems(values: dict[str, DatedValue], unit: str) -> list[tuple[str, str]]:
-    """(date, reason) for every stated value that does not fit the catalog unit."""
-    problems = []
+def scalar_problem(value: object, unit: str, what: str) -> str | None:
+    """Why one stated value does not fit `unit` (None when it fits); `what` names it in the reason."""
+    if unit in NUMERIC_UNITS:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{what} must be a number for unit {unit}"
+        if value < 0:
+            return f"{what} must not be negative"
+        if unit == "percent" and not 0 <= value <= 100:
+            return f"{what} is {value}%: a ratio must lie within 0-100 %"
+    elif unit == "boolean" and not isinstance(value, bool):
+        return f"{what} must be true or false for unit boolean"
+    elif unit == "date":
+        if not isinstance(value, str):
+            return f"{what} must be a YYYY-MM-DD date"
+        try:
+            check_iso_date(value)
+        except ValueError as error:
+            return str(error)
+    elif unit == "text" and not isinstance(value, str):
+        return f"{what} must be text for unit text"
+    return None
+
+
+Loc = tuple[str | int, ...]
+
+
+def value_problems(values: dict[str, DatedValue], entry_info: CatalogEntry) -> list[tuple[str, Loc, str]]:
+    """(date, location under the dated value, reason) for every stated figure that does not fit the
+    catalog: its unit, and for scales and breakdowns their shape (bands ascending, keys in the vocabulary)."""
+    unit = entry_info.unit
+    problems: list[tuple[str, Loc, str]] = []
     for start, entry in values.items():
         if not entry.is_stated:
             continue
-        value = entry.value
-        if unit in NUMERIC_UNITS:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append((start, f"value on {start} must be a number for unit {unit}"))
-            elif value < 0:
-                problems.append((start, f"value on {start} must not be negative"))
-            elif unit == "percent" and not 0 <= value <= 100:
-                problems.append((start, f"value on {start} is {value}%: a ratio must lie within 0-100 %"))
-        elif unit == "boolean" and not isinstance(value, bool):
-            problems.append((start, f"value on {start} must be true or false for unit boolean"))
-        elif unit == "date":
-            if not isinstance(value, str):
-                problems.append((start, f"value on {start} must be a YYYY-MM-DD date"))
-            else:
-                try:
-                    check_iso_date(value)
-                except ValueError as error:
-                    problems.append((start, str(error)))
-        elif unit == "text" and not isinstance(value, str):
-            problems.append((start, f"value on {start} must be text for unit text"))
+        shape = "bands" if entry.bands is not None else "breakdown" if entry.breakdown is not None else "value"
+        wanted = {"scale": "bands", "breakdown": "breakdown"}.get(entry_info.kind, "value")
+        if shape != wanted:
+            problems.append((start, (shape,), f"a parameter of kind {entry_info.kind} is written with `{wanted}:`"))
+            continue
+        if entry.bands is not None and entry_info.scale is not None:
+            problems.extend(_band_problems(start, entry.bands, unit, entry_info.scale.threshold_unit))
+        elif entry.breakdown is not None and entry_info.breakdown is not None:
+            keys = BREAKDOWN_KEYS[entry_info.breakdown]
+            for key, part in entry.breakdown.items():
+                if key not in keys:
+                    problems.append(
+                        (
+                            start,
+                            ("breakdown", key),
+                            f"unknown {entry_info.breakdown} key '{key}' (expected one of {', '.join(keys)})",
+                        )
+                    )
+                elif part.is_stated:
+                    reason = scalar_problem(part.value, unit, f"value of {key} on {start}")
+                    if reason:
+                        problems.append((start, ("breakdown", key, "value"), reason))
+        else:
+            reason = scalar_problem(entry.value, unit, f"value on {start}")
+            if reason:
+                problems.append((start, ("value",), reason))
+    return problems
+
+
+def _band_problems(start: str, bands: list[Band], unit: str, threshold_unit: str) -> list[tuple[str, Loc, str]]:
+    problems: list[tuple[str, Loc, str]] = []
+    for index, band in enumerate(bands):
+        reason = scalar_problem(band.threshold, threshold_unit, f"threshold of band {index + 1} on {start}")
+        if reason:
+            problems.append((start, ("bands", index, "threshold"), reason))
+        reason = scalar_problem(band.value, unit, f"value of band {index + 1} on {start}")
+        if reason:
+            problems.append((start, ("bands", index, "value"), reason))
+    for index, (lower, upper) in enumerate(itertools.pairwise(bands), start=2):
+        if upper.threshold <= lower.threshold:
+            problems.append(
+                (
+                    start,
+                    ("bands", index - 1, "threshold"),
+                    f"band {index} starts at {upper.threshold}, not above band {index - 1} ({lower.threshold}):"
+                    " write the bands ascending",
+                )
+            )
     return problems
 
 

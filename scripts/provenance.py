@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 CHINESE_DIGITS = {
     "零": 0,
@@ -132,6 +134,47 @@ class SourceTexts:
     def contains(self, file_name: str, evidence: str) -> bool | None:
         text = self.text(file_name)
         return None if text is None else squeeze(evidence) in text
+
+
+def compiled_citations(
+    compiled: dict[str, Any],
+) -> Iterator[tuple[str, str, str, dict[str, Any], list[tuple[Any, str]]]]:
+    """(region, parameter id, where, reference, [(figure, unit)]) for every reference in the compiled data.
+
+    A plain dated value's reference must state its value. A scale's band or a breakdown's key with
+    its own reference must state its own figures there (a band its value and, above 0, its
+    threshold); the figures of bands and keys without one fall to the dated value's reference.
+    """
+    catalog = compiled["catalog"]
+    for region_id, parameters in compiled["parameters"].items():
+        for parameter_id, parameter in parameters.items():
+            info = catalog.get(parameter_id, {})
+            unit = parameter["unit"]
+            threshold_unit = (info.get("scale") or {}).get("threshold_unit", "number")
+            for entry in parameter["values"]:
+                where = entry["from"]
+                value = entry["value"] if entry["status"] == "stated" else None
+                pieces: list[tuple[str, dict[str, Any] | None, list[tuple[Any, str]]]] = []
+                shared: list[tuple[Any, str]] = []
+                if isinstance(value, list):
+                    for index, band in enumerate(value):
+                        figures = [(band["value"], unit)]
+                        if band["threshold"] != 0:
+                            figures.append((band["threshold"], threshold_unit))
+                        pieces.append((f"{where} band {index + 1}", band.get("reference"), figures))
+                elif isinstance(value, dict):
+                    for key, part in value.items():
+                        figures = [(part["value"], unit)] if part["status"] == "stated" else []
+                        pieces.append((f"{where} [{key}]", part.get("reference"), figures))
+                elif value is not None:
+                    shared.append((value, unit))
+                for _, reference, figures in pieces:
+                    if reference is None:
+                        shared.extend(figures)
+                yield region_id, parameter_id, where, entry["reference"], shared
+                for label, reference, figures in pieces:
+                    if reference is not None:
+                        yield region_id, parameter_id, label, reference, figures
 
 
 def main(argv: list[str] | None = None) -> int:

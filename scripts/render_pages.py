@@ -37,8 +37,10 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from calculator.data import inheritance_source
+from calculator.messages import band_text
 from calculator.vocabulary import (
     ASPECTS,
+    BREAKDOWN_KEYS,
     DATE_BASES,
     DOCUMENT_KINDS,
     GROUPS,
@@ -75,7 +77,10 @@ CSV_COLUMNS = {
     "主题": "养老保险、医疗保障等主题",
     "参数编号": "该项目的固定编号，对比表中每一行的链接也用它",
     "名称": "该项目的中文名称",
-    "数值": "原始数值：比例写百分数本身（60 表示 60%），是否类写 true / false，原文未规定时为空",
+    "数值": (
+        "原始数值：比例写百分数本身（60 表示 60%），是否类写 true / false，原文未规定时为空；"
+        "分段标准写成 [[起点, 数值], …]，分项标准写成 {项目: 数值}"
+    ),
     "单位": "数值的单位",
     "显示为": "网页上显示的写法（含单位和“约”“不低于”等限定词）",
     "起始日期": "从哪天起适用（统计数字为截至日期）",
@@ -187,6 +192,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """One band of a scale or key of a breakdown as the reader sees it, with its own citation
+    where the source states it apart (None: the dated value's citation covers it)."""
+
+    label: str
+    text: str
+    citation: Citation | None
+
+
+@dataclass(frozen=True)
 class Entry:
     """One dated value as the reader sees it."""
 
@@ -199,6 +214,14 @@ class Entry:
     date_note: str | None
     statistic: bool
     citation: Citation
+    # A scale's bands or a breakdown's keys (empty for a plain figure).
+    pieces: tuple[Piece, ...] = ()
+
+    @property
+    def citations(self) -> list[Citation]:
+        """The dated value's citation, then the bands' or keys' own, each once."""
+        found = [self.citation, *(piece.citation for piece in self.pieces if piece.citation is not None)]
+        return list(dict.fromkeys(found))
 
     @property
     def stated(self) -> bool:
@@ -220,10 +243,44 @@ class Entry:
         return DATE_BASES[self.date_basis] + ("：" + self.date_note if self.date_note else "")
 
 
+def pieces_of(parameter: dict[str, Any], value: Any) -> tuple[Piece, ...]:
+    """The bands of a scale (ascending) or the keys of a breakdown (in vocabulary order), readable."""
+    unit, counter = parameter["unit"], parameter.get("counter")
+
+    def cited(raw: dict[str, Any]) -> Citation | None:
+        return Citation.of(raw["reference"]) if raw.get("reference") else None
+
+    if isinstance(value, list):
+        scale = parameter.get("scale") or {}
+        pieces = []
+        for index, band in enumerate(value):
+            upper = value[index + 1]["threshold"] if index + 1 < len(value) else None
+            label = band_text(
+                scale.get("threshold_label", ""), band["threshold"], upper, scale.get("threshold_unit", "number")
+            )
+            text = format_value(band["value"], unit, counter=counter, qualifier=band.get("qualifier"))
+            pieces.append(Piece(label, text, cited(band)))
+        return tuple(pieces)
+    names = BREAKDOWN_KEYS.get(parameter.get("breakdown") or "", {})
+    order = {key: index for index, key in enumerate(names)}
+    pieces = []
+    for key, part in sorted(value.items(), key=lambda item: order.get(item[0], len(order))):
+        if part["status"] == "stated":
+            text = format_value(part["value"], unit, counter=counter, qualifier=part.get("qualifier"))
+        else:
+            text = VALUE_STATUSES[part["status"]]
+        pieces.append(Piece(names.get(key, key), text, cited(part)))
+    return tuple(pieces)
+
+
 def entries_of(parameter: dict[str, Any]) -> list[Entry]:
     entries = []
     for value in parameter["values"]:
-        if value["status"] == "stated":
+        pieces: tuple[Piece, ...] = ()
+        if value["status"] == "stated" and isinstance(value["value"], (list, dict)):
+            pieces = pieces_of(parameter, value["value"])
+            text = "；".join(f"{piece.label} {piece.text}" for piece in pieces)
+        elif value["status"] == "stated":
             text = format_value(
                 value["value"], parameter["unit"], counter=parameter.get("counter"), qualifier=value.get("qualifier")
             )
@@ -240,6 +297,7 @@ def entries_of(parameter: dict[str, Any]) -> list[Entry]:
                 date_note=value.get("date_note"),
                 statistic=bool(parameter.get("statistic")),
                 citation=Citation.of(value["reference"]),
+                pieces=pieces,
             )
         )
     return entries
@@ -465,6 +523,21 @@ class SiteData:
             tables.append(Table(aspect, rows, footnotes))
         return tables
 
+    def inherited_figures(self, region_id: str) -> list[tuple[str, list[tuple[str, Cell]]]]:
+        """(topic, [(parameter id, cell)]) for the figures the region takes from an ancestor: the rules
+        its own file does not state that hold there under the catalog's fallback (inherit or floor),
+        by the same rule as the tables and the calculator (calculator.data.inheritance_source)."""
+        own = self.parameters[region_id]
+        ancestors = self.regions[region_id]["ancestors"]
+        candidates = sorted({pid for ancestor in ancestors for pid in self.parameters[ancestor]} - set(own))
+        by_topic: dict[str, list[tuple[str, Cell]]] = {}
+        footnotes = Footnotes("fn-inherited")  # the region page quotes the sources beside each figure
+        for pid in candidates:
+            cell = self.cell(region_id, pid, footnotes)
+            if cell.origin in {"inherited", "floor"}:
+                by_topic.setdefault(self.topic_of(pid), []).append((pid, cell))
+        return [(topic, by_topic[topic]) for topic in TOPICS if topic in by_topic]
+
     def province_groups(self) -> list[tuple[str, str, list[str]]]:
         """(key, province, regions) in the regions' order. The key is the province's region id when the data
         has one, else a digest of its name: stable, ASCII, usable in a file name."""
@@ -548,7 +621,8 @@ class SiteData:
         for region_id, params in self.parameters.items():
             for pid, parameter in params.items():
                 for entry in entries_of(parameter):
-                    index.setdefault(entry.citation.document, []).append((region_id, pid, parameter, entry))
+                    for document in dict.fromkeys(citation.document for citation in entry.citations):
+                        index.setdefault(document, []).append((region_id, pid, parameter, entry))
         return index
 
     def document_date_range(self) -> tuple[str, str]:
@@ -622,7 +696,7 @@ def csv_rows(data: SiteData) -> list[list[str]]:
                         TOPICS[parameter["topic"]],
                         pid,
                         parameter["label"],
-                        "" if raw is None else (json.dumps(raw) if isinstance(raw, bool) else str(raw)),
+                        csv_value(raw),
                         UNITS[parameter["unit"]][0],
                         entry.text,
                         entry.start,
@@ -636,6 +710,18 @@ def csv_rows(data: SiteData) -> list[list[str]]:
                     ]
                 )
     return rows
+
+
+def csv_value(raw: Any) -> str:
+    """The stored value for the download: a scale as [[threshold, value], ...] and a breakdown as
+    {key: value} (JSON, the figures only; the sources are in the other columns and the JSON file)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, list):
+        return json.dumps([[band["threshold"], band["value"]] for band in raw], ensure_ascii=False)
+    if isinstance(raw, dict):
+        return json.dumps({key: part["value"] for key, part in raw.items()}, ensure_ascii=False)
+    return json.dumps(raw) if isinstance(raw, bool) else str(raw)
 
 
 # A cell that begins with one of these is read as a formula by spreadsheet programs (a title such as

@@ -41,9 +41,9 @@ class GoldenCase:
     expect: dict[str, Any]
 
 
-def load_cases() -> list[GoldenCase]:
+def load_cases(folder: Path = CASES_DIR) -> list[GoldenCase]:
     cases = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         for raw in document["cases"]:
             cases.append(

@@ -45,6 +45,7 @@ def test_no_chinese_sentences_outside_the_messages_module() -> None:
 
 def test_every_template_is_used() -> None:
     code = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py") if path.name != "messages.py")
-    dynamic_prefixes = ("layer_", "span_")  # medical builds "layer_" + layer id; span_text picks "span_…"
+    # medical builds "layer_" + layer id; span_text picks "span_…", band_text "band_…"
+    dynamic_prefixes = ("layer_", "span_", "band_")
     unused = [key for key in TEMPLATES if f'"{key}"' not in code and not key.startswith(dynamic_prefixes)]
     assert not unused, f"unused templates: {unused}"

@@ -16,7 +16,7 @@ import pytest
 
 from calculator.vocabulary import TOPICS
 from scripts.policy_loader import CATALOG_FILE, ROOT_REGION
-from scripts.provenance import SourceTexts, numbers_in, sha256_of, squeeze, value_readable_from
+from scripts.provenance import SourceTexts, compiled_citations, numbers_in, sha256_of, squeeze, value_readable_from
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every region file (the parameter catalog beside them is not one).
@@ -95,16 +95,16 @@ def test_every_value_citing_a_seed_quotes_evidence_found_verbatim_in_it(
     """Provenance: each quoted piece of evidence is in the text it cites."""
     sources = SourceTexts(seeds_dir)
     failures = []
-    for region_id, parameter_id, _parameter, entry in dated_values(compiled_data):
-        reference = entry["reference"]
+    # Every reference: the dated value's, and a band's or breakdown key's own.
+    for region_id, parameter_id, where, reference, _figures in compiled_citations(compiled_data):
         source_file = compiled_data["documents"][reference["document"]]["source_file"]
         if source_file is None:
             continue
         evidence = reference["evidence"]
         if not evidence:
-            failures.append(f"{region_id} {parameter_id} {entry['from']}: no evidence")
+            failures.append(f"{region_id} {parameter_id} {where}: no evidence")
         elif not sources.contains(source_file, evidence):
-            failures.append(f"{region_id} {parameter_id} {entry['from']}: '{evidence}' not in {source_file}")
+            failures.append(f"{region_id} {parameter_id} {where}: '{evidence}' not in {source_file}")
     assert not failures, "\n".join(failures)
 
 
@@ -121,12 +121,11 @@ def test_every_value_citing_a_seed_quotes_some_evidence(compiled_data: dict[str,
 
 def test_every_stated_figure_can_be_read_from_its_evidence(compiled_data: dict[str, Any]) -> None:
     failures = []
-    for region_id, parameter_id, parameter, entry in dated_values(compiled_data):
-        evidence = entry["reference"]["evidence"]
-        if entry["status"] != "stated" or not evidence:
-            continue
-        if not value_readable_from(entry["value"], parameter["unit"], evidence):
-            failures.append(f"{region_id} {parameter_id} {entry['from']}: {entry['value']} not in '{evidence}'")
+    for region_id, parameter_id, where, reference, figures in compiled_citations(compiled_data):
+        evidence = reference["evidence"]
+        for value, unit in figures if evidence else ():
+            if not value_readable_from(value, unit, evidence):
+                failures.append(f"{region_id} {parameter_id} {where}: {value} not in '{evidence}'")
     assert not failures, "\n".join(failures)
 
 

@@ -163,7 +163,7 @@ def test_copy_link_puts_the_row_address_on_the_clipboard(clipboard_page: Any, si
     page = clipboard_page
     chosen = ",".join(OTHERS[:2])
     page.goto(site_url + f"topics/medical.html?regions={chosen}")
-    row_id = "medical.critical_illness.poor.tier_1_ratio"
+    row_id = "medical.critical_illness.poor.bands"
     button = page.locator(f'button.copy-link[data-anchor="{row_id}"]')
     button.click()
     page.wait_for_function(

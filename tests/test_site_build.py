@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import yaml
 
-from calculator.vocabulary import TOPICS, format_value
+from calculator.messages import band_text
+from calculator.vocabulary import BREAKDOWN_KEYS, TOPICS, format_value
 from scripts.render_pages import CSV_COLUMNS, DOWNLOAD_CSV, DOWNLOAD_JSON, render_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,28 @@ class Node:
 
     def has_class(self, name: str) -> bool:
         return name in self.attrs.get("class", "").split()
+
+    def plain(self) -> str:
+        """Squeezed text without footnote markers ([3]), which follow each band or key of a scale or breakdown."""
+        return re.sub(r"\[\d+\]", "", self.squeezed())
+
+    def squeezed_without(self, class_name: str) -> str:
+        """Squeezed text leaving out elements of one class (e.g. the sources quoted beside each band)."""
+
+        def text(node: Node) -> str:
+            if node.has_class(class_name):
+                return ""
+            return "".join(child if isinstance(child, str) else text(child) for child in node.children)
+
+        return re.sub(r"\s+", "", text(self))
+
+    def inside(self, tag: str, class_name: str) -> bool:
+        node = self.parent
+        while node is not None:
+            if node.tag == tag and node.has_class(class_name):
+                return True
+            node = node.parent
+        return False
 
 
 def with_class(name: str) -> Callable[[str | None], bool]:
@@ -130,9 +153,22 @@ def column_cells(site: Path, topic: str, region_id: str) -> dict[str, str]:
 
 
 def shown(parameter: dict[str, Any], value: dict[str, Any]) -> str:
-    return format_value(
-        value["value"], parameter["unit"], counter=parameter.get("counter"), qualifier=value.get("qualifier")
-    )
+    """The text of a stated value; for a scale or breakdown, each band's or key's text in turn."""
+    raw = value["value"]
+    if isinstance(raw, list):  # a scale: each band's range in words, then its value
+        scale = parameter["scale"]
+        uppers = [band["threshold"] for band in raw[1:]] + [None]
+        return "".join(
+            band_text(scale["threshold_label"], band["threshold"], upper, scale["threshold_unit"])
+            + shown(parameter, band)
+            for band, upper in zip(raw, uppers, strict=True)
+        )
+    if isinstance(raw, dict):  # a breakdown: each key's name, then its value, in vocabulary order
+        names = BREAKDOWN_KEYS[parameter["breakdown"]]
+        return "".join(
+            names[key] + shown(parameter, raw[key]) for key in names if key in raw and raw[key]["value"] is not None
+        )
+    return format_value(raw, parameter["unit"], counter=parameter.get("counter"), qualifier=value.get("qualifier"))
 
 
 def squeeze(text: str) -> str:
@@ -201,7 +237,7 @@ def test_every_stated_value_appears_in_its_own_cell(built_site: Path, compiled_d
         assert cell.has_class("cell-own"), (region_id, parameter_id)
         for value in parameter["values"]:
             if value["status"] == "stated":
-                assert squeeze(shown(parameter, value)) in cell.squeezed(), (region_id, parameter_id, value["from"])
+                assert squeeze(shown(parameter, value)) in cell.plain(), (region_id, parameter_id, value["from"])
                 checked += 1
     assert checked > 100
 
@@ -229,7 +265,7 @@ def test_dated_series_show_each_value_with_its_date_oldest_first(
             year, month, day = (int(part) for part in value["from"].split("-"))
             assert f"{year}年{month}月{day}日" in entry.text()
             if value["status"] == "stated":
-                assert squeeze(shown(parameter, value)) in entry.squeezed()
+                assert squeeze(shown(parameter, value)) in entry.plain()
         assert entries[-1].has_class("entry-current")
         series += 1
     assert series >= 3
@@ -253,7 +289,7 @@ def test_regions_without_a_value_of_their_own_show_the_national_one_marked_as_su
             assert cell.find("span", class_=with_class("badge-inherited")).text() == "全国规定"  # type: ignore[union-attr]
             latest = parameter["values"][-1]
             expected = shown(parameter, latest) if latest["status"] == "stated" else NOT_STATED
-            assert squeeze(expected) in cell.squeezed()
+            assert squeeze(expected) in cell.plain()
             inherited += 1
     assert inherited > 0
 
@@ -324,7 +360,10 @@ def test_every_cell_cites_a_footnote_naming_the_document_and_section(
                     values = compiled_data["parameters"]["national"][parameter_id]["values"][-1:]
                 else:
                     values = compiled_data["parameters"][region_id][parameter_id]["values"]
-                refs = cell.find_all("a", class_=with_class("fn-ref"))
+                # one note per dated value (a band's or key's own source has its own, inside the list)
+                refs = [
+                    ref for ref in cell.find_all("a", class_=with_class("fn-ref")) if not ref.inside("ul", "pieces")
+                ]
                 assert len(refs) == len(values), (parameter_id, region_id)
                 for ref, value in zip(refs, values, strict=True):
                     note = notes[ref.attrs["href"].removeprefix("#")]
@@ -363,20 +402,38 @@ def test_regions_silent_on_a_national_minimum_show_it_as_a_floor(
     assert floors > 0
 
 
-def test_beijing_critical_illness_first_tier_pays_60_percent(built_site: Path) -> None:
-    cell = matrix_cell(built_site, "medical", "medical.critical_illness.poor.tier_1_ratio", "beijing")
-    assert cell.find("span", class_=with_class("value")).squeezed() == "60%"  # type: ignore[union-attr]
-    assert "2018年1月15日起" in cell.text()
+def test_beijing_critical_illness_bands_show_each_band_with_its_own_source(built_site: Path) -> None:
+    cell = matrix_cell(built_site, "medical", "medical.critical_illness.poor.bands", "beijing")
+    bands = cell.find_all("li", class_=None)
+    pieces = [
+        (item.find("span", class_=with_class("piece-label")), item.find("span", class_=with_class("value")))
+        for item in cell.find("ul", class_=with_class("pieces")).find_all("li")  # type: ignore[union-attr]
+    ]
+    assert [(label.squeezed(), value.squeezed()) for label, value in pieces] == [  # type: ignore[union-attr]
+        ("起付标准以上累加的个人自付费用50,000元以内", "60%"),
+        ("起付标准以上累加的个人自付费用50,000元以上", "70%"),
+    ]
+    assert bands and "2018年1月15日起" in cell.text()
+    # each band's own footnote quotes the words that state it
+    table = built_site / "topics" / "medical.html"
+    html = table.read_text(encoding="utf-8")
+    assert "超过5万元(不含)以上的个人自付医疗费用,大病保险基金支付比例为70%" in html
 
 
-def test_beijing_critical_illness_second_tier_and_threshold(built_site: Path) -> None:
-    assert "70%" in matrix_cell(built_site, "medical", "medical.critical_illness.poor.tier_2_ratio", "beijing").text()
+def test_beijing_critical_illness_threshold(built_site: Path) -> None:
     assert "24,240元" in matrix_cell(built_site, "medical", "medical.critical_illness.poor.threshold", "beijing").text()
 
 
 def test_shaanxi_pays_50_yuan_a_year_for_poor_residents(built_site: Path) -> None:
-    cell = matrix_cell(built_site, "pension", "pension.resident.paid_contribution.poor", "shaanxi")
-    assert cell.find("span", class_=with_class("value")).squeezed() == "50元/年"  # type: ignore[union-attr]
+    cell = matrix_cell(built_site, "pension", "pension.resident.paid_contribution.by_status", "shaanxi")
+    current = cell.find_all("li", class_=with_class("entry-current"))[0]
+    values = {
+        item.find("span", class_=with_class("piece-label")).squeezed(): item.find(  # type: ignore[union-attr]
+            "span", class_=with_class("value")
+        ).squeezed()  # type: ignore[union-attr]
+        for item in current.find("ul", class_=with_class("pieces")).find_all("li")  # type: ignore[union-attr]
+    }
+    assert values["低保对象"] == "50元/年" and values["重度残疾人"] == "100元/年"
 
 
 def test_fenghua_maternity_leave_rose_from_98_to_128_days(built_site: Path) -> None:
@@ -394,7 +451,12 @@ def test_every_source_page_lists_every_figure_drawn_from_it(built_site: Path, co
     }
     for region_id, parameter_id, parameter in own_parameters(compiled_data):
         for value in parameter["values"]:
-            expected[value["reference"]["document"]].append((region_id, parameter_id, parameter, value))
+            # a band or breakdown key with its own source is listed on that source's page too
+            pieces = value["value"] if isinstance(value["value"], (list, dict)) else []
+            own = pieces.values() if isinstance(pieces, dict) else pieces
+            documents = [value["reference"]["document"], *(p["reference"]["document"] for p in own if p["reference"])]
+            for document in dict.fromkeys(documents):
+                expected[document].append((region_id, parameter_id, parameter, value))
     for document_id, figures in expected.items():
         page = parse(built_site / "sources" / f"{document_id}.html")
         table = page.find("table", class_=with_class("source-figures"))
@@ -410,7 +472,7 @@ def test_every_source_page_lists_every_figure_drawn_from_it(built_site: Path, co
             assert link.attrs["href"] == f"../topics/{parameter['topic']}.html#{parameter_id}"
             assert compiled_data["regions"][region_id]["name"] in row.text()
             text = shown(parameter, value) if value["status"] == "stated" else NOT_STATED
-            assert squeeze(text) in row.squeezed()
+            assert squeeze(text) in row.squeezed_without("piece-source")  # each band's or key's own source
             assert squeeze(value["reference"]["section"]) in row.squeezed()
             if value["reference"]["evidence"]:
                 assert squeeze(value["reference"]["evidence"]) in row.squeezed()
@@ -444,13 +506,13 @@ def test_csv_has_a_bom_and_one_row_per_dated_value(built_site: Path, compiled_da
     ]
     assert [(row["地区编号"], row["参数编号"], row["起始日期"]) for row in rows] == expected
     assert list(rows[0]) == list(CSV_COLUMNS)
-    tier = next(r for r in rows if r["地区编号"] == "beijing" and r["参数编号"].endswith("poor.tier_1_ratio"))
-    assert (tier["数值"], tier["显示为"], tier["状态"], tier["文号"]) == (
-        "60",
-        "60%",
+    bands = next(r for r in rows if r["地区编号"] == "beijing" and r["参数编号"].endswith("poor.bands"))
+    assert (bands["数值"], bands["状态"], bands["文号"]) == (
+        "[[0, 60], [50000, 70]]",
         "有规定",
         "京人社局发〔2018〕8号",
     )
+    assert "50,000元以内 60%" in bands["显示为"]
 
 
 def test_json_download_is_the_compiled_data(built_site: Path, compiled_data: dict[str, Any]) -> None:
