@@ -304,16 +304,16 @@ class Chart:
 CHARTS: tuple[Chart, ...] = (
     Chart(
         vary="medical.total_cost",
-        title="个人自付随住院总费用的变化",
-        x_label="住院总费用（元）",
-        unit_label="元",
+        title=messages.say("chart_medical_title"),
+        x_label=messages.say("chart_medical_x"),
+        unit_label=messages.say("chart_unit_cny"),
         needs=("medical.total_cost",),
     ),
     Chart(
         vary="pension.annual_contribution",
-        title="每月养老金随个人缴费档次的变化",
-        x_label="个人每年缴费（元）",
-        unit_label="元/月",
+        title=messages.say("chart_pension_title"),
+        x_label=messages.say("chart_pension_x"),
+        unit_label=messages.say("chart_unit_cny_per_month"),
         needs=("pension.years",),
     ),
 )

@@ -57,6 +57,13 @@ TEMPLATES: Final[dict[str, str]] = {
         "期间标准可能已经调整，请以当地经办机构核定为准。"
     ),
     "stale_undated": "注意：这项结果用到的数字没有日期，请以当地经办机构核定为准（计算日期{on}）。",
+    # --- charts -------------------------------------------------------------------------------------
+    "chart_medical_title": "个人自付随住院总费用的变化",
+    "chart_medical_x": "住院总费用（元）",
+    "chart_unit_cny": "元",
+    "chart_pension_title": "每月养老金随个人缴费档次的变化",
+    "chart_pension_x": "个人每年缴费（元）",
+    "chart_unit_cny_per_month": "元/月",
     # --- missing figures ----------------------------------------------------------------------
     "missing_not_stated": "「{label}」：{region}的资料原文未规定。{supply}",
     "missing_absent": "「{label}」：原文未规定（已查{searched}的资料）。{supply}",
