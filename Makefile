@@ -30,10 +30,10 @@ offline: build
 
 # Debian's Chromium and Firefox ESR drive the browser tests (their own downloads cannot work here).
 browsers:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/firefox-esr ]; then \
-	  echo "installing chromium and firefox-esr from the Debian archive"; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/firefox-esr ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	  echo "installing chromium, firefox-esr and fonts-noto-cjk from the Debian archive"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium firefox-esr; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium firefox-esr fonts-noto-cjk; \
 	fi
 
 lint: setup
