@@ -108,7 +108,7 @@ MUTATIONS = [
         ),
         r"unknown field 'page'",
     ),
-    Mutation("unknown topic", append("  housing: []\n"), r"unknown topic key 'housing'"),
+    Mutation("unknown topic", replace("\npolicies:\n", "\npolicies:\n  housing: []\n"), r"unknown topic key 'housing'"),
     Mutation("missing region name", replace(NAME, ""), r"name missing", "region"),
     Mutation(
         "region is a list", replace("region:\n  id: fenghua\n", "region: [1, 2]\nxregion:\n  id: fenghua\n"), r"."

@@ -68,6 +68,11 @@ STRUCTURAL = {
     "data_as_of",
     "field",
     "statistic",
+    # scales and breakdowns: the unit and method a scale is read by, the vocabulary a breakdown is keyed by
+    "threshold_unit",
+    "method",
+    "breakdown",
+    "source_sha256",
 }
 
 
@@ -112,7 +117,10 @@ def hostile_site(
     data = hostile_data(compiled_data)
     write_vocabulary_snippet(project / "docs" / "generated" / "vocabulary.md")
     wheel = next((ROOT / "docs" / "vendor" / "calculator").glob("*.whl"))
-    render_calculator_page(data, project / "docs", wheel=wheel, pyodide_dir=ROOT / "docs" / "vendor" / "pyodide")
+    vendor = ROOT / "docs" / "vendor"
+    render_calculator_page(
+        data, project / "docs", wheel=wheel, pyodide_dir=vendor / "pyodide", runtime_dir=vendor / "runtime"
+    )
     render_pages(data, project / "docs")
     site = project / "site"
     run_mkdocs(site, project)
