@@ -458,37 +458,18 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
             for start, where_in, reference, figures in figures_with_references(parameter, entry_info):
                 ref_loc = (*loc, "values", start, *where_in, "reference")
                 where = f"{parameter_id} values.{start}" + "".join(f".{part}" for part in where_in)
-                if reference.document not in documents:
-                    problems.append(
-                        Problem(
-                            region.file,
-                            region.line((*ref_loc, "document")),
-                            where,
-                            f"unknown document id '{reference.document}'",
-                        )
-                    )
+                reference_problems = _reference_problems(
+                    region,
+                    ref_loc,
+                    where,
+                    reference,
+                    document_models,
+                    sources,
+                    "quote the few characters that state the figure",
+                )
+                problems.extend(reference_problems)
+                if reference.document not in document_models:
                     continue
-                document = document_models[reference.document]
-                if document.source_file and reference.evidence is None:
-                    problems.append(
-                        Problem(
-                            region.file,
-                            region.line(ref_loc),
-                            where,
-                            "evidence missing (quote the few characters that state the figure)",
-                        )
-                    )
-                if document.source_file and reference.evidence and sources is not None and sources.available:
-                    found = sources.contains(document.source_file, reference.evidence)
-                    if found is False:
-                        problems.append(
-                            Problem(
-                                region.file,
-                                region.line((*ref_loc, "evidence")),
-                                where,
-                                f"evidence '{reference.evidence}' not found in {document.source_file}",
-                            )
-                        )
                 for name, value, unit in figures if reference.evidence else ():
                     if not value_readable_from(value, unit, reference.evidence or ""):
                         problems.append(
@@ -502,43 +483,41 @@ def _cross_file_problems(policy: PolicyData, sources: SourceTexts | None) -> lis
         for number, statement in enumerate(region.model.applying):
             loc = ("applying", number, "reference")
             where = f"applying.{statement.id}"
-            reference = statement.reference
-            if reference.document not in documents:
-                problems.append(
-                    Problem(
-                        region.file,
-                        region.line((*loc, "document")),
-                        where,
-                        f"unknown document id '{reference.document}'",
-                    )
+            problems.extend(
+                _reference_problems(
+                    region, loc, where, statement.reference, document_models, sources, "quote the words that say it"
                 )
-                continue
-            document = document_models[reference.document]
-            if document.source_file and not reference.evidence:
-                problems.append(
-                    Problem(region.file, region.line(loc), where, "evidence missing (quote the words that say it)")
-                )
-            elif (
-                document.source_file
-                and reference.evidence
-                and sources is not None
-                and sources.available
-                and sources.contains(document.source_file, reference.evidence) is False
-            ):
-                problems.append(
-                    Problem(
-                        region.file,
-                        region.line((*loc, "evidence")),
-                        where,
-                        f"evidence '{reference.evidence}' not found in {document.source_file}",
-                    )
-                )
+            )
         statement_ids = [statement.id for statement in region.model.applying]
         for statement_id in sorted({i for i in statement_ids if statement_ids.count(i) > 1}):
             problems.append(
                 Problem(region.file, region.line(("applying",)), f"applying.{statement_id}", "duplicate id")
             )
     return problems
+
+
+def _reference_problems(
+    region: LoadedRegion,
+    loc: Loc,
+    where: str,
+    reference: Any,
+    documents: dict[str, Any],
+    sources: SourceTexts | None,
+    evidence_hint: str,
+) -> list[Problem]:
+    """What is wrong with one reference: an unknown document, or evidence missing or not in the text."""
+    if reference.document not in documents:
+        line = region.line((*loc, "document"))
+        return [Problem(region.file, line, where, f"unknown document id '{reference.document}'")]
+    source_file = documents[reference.document].source_file
+    if not source_file:
+        return []
+    if not reference.evidence:
+        return [Problem(region.file, region.line(loc), where, f"evidence missing ({evidence_hint})")]
+    if sources is not None and sources.available and sources.contains(source_file, reference.evidence) is False:
+        line = region.line((*loc, "evidence"))
+        return [Problem(region.file, line, where, f"evidence '{reference.evidence}' not found in {source_file}")]
+    return []
 
 
 Figures = list[tuple[str, object, str]]

@@ -34,6 +34,19 @@ def form_text(value: object) -> str:
     return str(value)
 
 
+# A household whose result has every part: summary, payment chain, both charts, steps, QR code.
+FULL_HOUSEHOLD: dict[str, Any] = {
+    "status": ["registered_poor"],
+    "pension.annual_contribution": 200,
+    "pension.years": 15,
+    "medical.total_cost": 100000,
+    "medical.deductible": 1000,
+    "medical.basic_ratio": 60,
+    "medical.critical_illness_ratio": 50,
+    "maternity.avg_monthly_wage": 6000,
+}
+
+
 def numbers_in(text: str) -> set[Decimal]:
     """Every number a reader sees in a cell (19,600元 → 19600)."""
     return {Decimal(match.replace(",", "")) for match in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}

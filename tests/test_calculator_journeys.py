@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from calculator_driver import RESULT_TIMEOUT_MS, CalculatorPage, folder_uri
+from calculator_driver import FULL_HOUSEHOLD, RESULT_TIMEOUT_MS, CalculatorPage, folder_uri
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
@@ -28,17 +28,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SHARED = "#maternity.avg_monthly_wage=6000&maternity.delivery=caesarean&region=shaanxi"
-# A household with every part of a result (table, payment chain, charts, steps) for the handout.
-FULL = {
-    "status": ["registered_poor"],
-    "pension.annual_contribution": 200,
-    "pension.years": 15,
-    "medical.total_cost": 100000,
-    "medical.deductible": 1000,
-    "medical.basic_ratio": 60,
-    "medical.critical_illness_ratio": 50,
-    "maternity.avg_monthly_wage": 6000,
-}
+FULL = FULL_HOUSEHOLD
 
 
 def fragment_of(household: dict[str, Any], region: str | None = None) -> str:

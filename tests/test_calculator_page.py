@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, quote
 
 import pytest
 from calculator_driver import (
+    FULL_HOUSEHOLD,
     PAGE,
     RESULT_TIMEOUT_MS,
     CalculatorPage,
@@ -458,16 +459,7 @@ def test_a_wasm_file_served_with_the_wrong_type_still_starts(fresh: Any, site_ur
 
 def show_a_full_result(calc: CalculatorPage) -> None:
     """Results with every part: summary, payment chain, charts, steps."""
-    household = {
-        "status": ["registered_poor"],
-        "pension.annual_contribution": 200,
-        "pension.years": 15,
-        "medical.total_cost": 100000,
-        "medical.deductible": 1000,
-        "medical.basic_ratio": 60,
-        "medical.critical_illness_ratio": 50,
-        "maternity.avg_monthly_wage": 6000,
-    }
+    household = FULL_HOUSEHOLD
     calc.clear()
     calc.fill(household)
     calc.wait_for_result(calc.expected_link(household))

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from calculator_driver import RESULT_TIMEOUT_MS, CalculatorPage, cell_problems, folder_uri, shared_fragment
+from calculator_driver import (
+    FULL_HOUSEHOLD,
+    RESULT_TIMEOUT_MS,
+    CalculatorPage,
+    cell_problems,
+    folder_uri,
+    shared_fragment,
+)
 from conftest import SEARCHES, RequestLog, logged_page, search_result_links
 from golden import CASES
 from test_offline_firefox import calculator_config, run_firefox
@@ -20,17 +27,6 @@ from scripts.csp import META_NAME, inline_scripts, policy, script_hash, with_pol
 CASE = next(case for case in CASES if case.id == "national_caesarean_adds_fifteen_days")
 QUERY, QUERY_PAGE = SEARCHES[0]
 CALCULATOR = "calculator.html"
-# As tests/test_calculator_page.py's full result: summary, payment chain, both charts, steps.
-FULL_HOUSEHOLD = {
-    "status": ["registered_poor"],
-    "pension.annual_contribution": 200,
-    "pension.years": 15,
-    "medical.total_cost": 100000,
-    "medical.deductible": 1000,
-    "medical.basic_ratio": 60,
-    "medical.critical_illness_ratio": 50,
-    "maternity.avg_monthly_wage": 6000,
-}
 # A page of each kind; the calculator page is opened by its own test.
 PAGES = [
     "index.html",
