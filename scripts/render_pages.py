@@ -52,6 +52,7 @@ from calculator.vocabulary import (
     format_date,
     format_value,
 )
+from scripts.raw_html import set_aside
 from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -309,13 +310,19 @@ class Footnotes:
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
         self.numbers: dict[Citation, int] = {}
-        # Regions per citation in first-use order (a dict as an ordered set: a national document cited
-        # in every region's column made a list's membership test grow with the square of the regions).
-        self.regions: dict[Citation, dict[str, None]] = {}
+        # Regions per citation, each with its place in first-use order (a dict: a national document
+        # cited in every region's column made a list's membership test grow with the square of the
+        # regions).
+        self.regions: dict[Citation, dict[str, int]] = {}
+        # Citations per region, so that one region's footnotes are found without looking at every
+        # citation's users (a national citation has thousands of them).
+        self.by_region: dict[str, dict[Citation, None]] = {}
 
     def number(self, citation: Citation, region: str) -> int:
         number = self.numbers.setdefault(citation, len(self.numbers) + 1)
-        self.regions.setdefault(citation, {})[region] = None
+        users = self.regions.setdefault(citation, {})
+        users.setdefault(region, len(users))
+        self.by_region.setdefault(region, {})[citation] = None
         return number
 
     def anchor(self, number: int) -> str:
@@ -326,11 +333,15 @@ class Footnotes:
         if regions is None:
             return [(number, citation, list(self.regions[citation])) for citation, number in self.numbers.items()]
         wanted = set(regions)
+        cited = {citation for region in wanted for citation in self.by_region.get(region, ())}
         listed = []
-        for citation, number in self.numbers.items():
-            users = [region for region in self.regions[citation] if region in wanted]
-            if users:
-                listed.append((number, citation, users))
+        for citation in sorted(cited, key=self.numbers.__getitem__):
+            users = self.regions[citation]  # region → its place in first-use order
+            if len(wanted) < len(users):
+                chosen = sorted((region for region in wanted if region in users), key=users.__getitem__)
+            else:
+                chosen = [region for region in users if region in wanted]
+            listed.append((self.numbers[citation], citation, chosen))
         return listed
 
 
@@ -377,7 +388,11 @@ class Row:
         return not self.statistic and len({cell.compare_key for cell in self.cells_of(regions)} - {""}) > 1
 
     def cell_of(self, region_id: str) -> Cell:
-        return next(cell for cell in self.cells if cell.region == region_id)
+        return self._by_region[region_id]
+
+    @functools.cached_property
+    def _by_region(self) -> dict[str, Cell]:
+        return {cell.region: cell for cell in self.cells}
 
 
 @dataclass
@@ -639,8 +654,14 @@ def html_path(page: str) -> str:
 
 
 def relative_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
-    target = posixpath.relpath(html_path(to_page), posixpath.dirname(from_page) or ".")
+    target = _relative_path(posixpath.dirname(from_page) or ".", html_path(to_page))
     return target + ("#" + anchor if anchor else "")
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_path(from_folder: str, to_path: str) -> str:
+    # posixpath.relpath is slow and a page makes hundreds of links into the same few folders.
+    return posixpath.relpath(to_path, from_folder)
 
 
 def topic_page(topic: str) -> str:
@@ -932,6 +953,10 @@ class Renderer:
             self.write(column_script_page(topic, region_id), column_script(payload))
 
     def write(self, relative: str, text: str, encoding: str = "utf-8") -> None:
+        if relative.endswith(".md") and not relative.startswith("generated/"):
+            # The HTML blocks skip the Markdown converter (scripts/raw_html.py); not in the snippets
+            # under generated/, which hand-written pages include after that split.
+            text = set_aside(text)
         target = self.docs_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding=encoding, newline="")

@@ -107,55 +107,79 @@ class _Where:
         return ".".join(parts)
 
 
-def _check_events(text: str) -> None:
+def _check_events(text: str, where: _Where | None = None) -> int:
     """Depth, integer size, scalar size and alias count, from the parser's event stream (the parser
-    keeps its own stack, so a deeply nested file cannot exhaust Python's)."""
+    keeps its own stack, so a deeply nested file cannot exhaust Python's); returns the alias count.
+    With `where`, a refusal names the path it happened at (keeping it costs most of the check's
+    time, so read_yaml runs without it first and again with it only to report a refusal)."""
     loader = _Loader(text)
-    depth = aliases = 0
-    where = _Where()
+    depth = aliases = nodes = 0
+    collection_start, collection_end = yaml.CollectionStartEvent, yaml.CollectionEndEvent
+    alias_event, scalar_event = yaml.AliasEvent, yaml.ScalarEvent
     try:
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, yaml.CollectionStartEvent):
-                is_key = where.begin()
+            if isinstance(event, (scalar_event, collection_start)):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise YamlRefused(
+                        _line(event.start_mark),
+                        f"has more than {MAX_NODES:,} entries; split the file",
+                        where.path(False) if where is not None else "",
+                    )
+            if isinstance(event, scalar_event):
+                if where is None:
+                    _check_scalar(event, "")
+                else:
+                    _check_scalar(event, where.path(where.begin()))
+                    where.end(event.value)
+            elif isinstance(event, collection_start):
                 depth += 1
+                is_key = where.begin() if where is not None else False
                 if depth > MAX_DEPTH:
                     raise YamlRefused(
                         _line(event.start_mark),
                         f"nested {depth} levels deep; at most {MAX_DEPTH} levels are allowed",
-                        where.path(is_key),
+                        where.path(is_key) if where is not None else "",
                     )
-                where.open(isinstance(event, yaml.MappingStartEvent))
-            elif isinstance(event, yaml.CollectionEndEvent):
+                if where is not None:
+                    where.open(isinstance(event, yaml.MappingStartEvent))
+            elif isinstance(event, collection_end):
                 depth -= 1
-                where.close()
-            elif isinstance(event, yaml.AliasEvent):
-                is_key = where.begin()
+                if where is not None:
+                    where.close()
+            elif isinstance(event, alias_event):
                 aliases += 1
+                is_key = where.begin() if where is not None else False
                 if aliases > MAX_ALIASES:
                     raise YamlRefused(
-                        _line(event.start_mark), f"more than {MAX_ALIASES} aliases (*name)", where.path(is_key)
+                        _line(event.start_mark),
+                        f"more than {MAX_ALIASES} aliases (*name)",
+                        where.path(is_key) if where is not None else "",
                     )
-                where.end(None)
-            elif isinstance(event, yaml.ScalarEvent):
-                is_key = where.begin()
-                _check_scalar(event, where.path(is_key))
-                where.end(event.value)
+                if where is not None:
+                    where.end(None)
     finally:
         loader.dispose()
+    return aliases
 
 
 def _check_scalar(event: yaml.ScalarEvent, path: str) -> None:
     value: str = event.value
-    line = _line(event.start_mark)
     if len(value) > MAX_SCALAR_CHARS:
-        raise YamlRefused(line, f"a value of {len(value):,} characters; at most {MAX_SCALAR_CHARS:,} are allowed", path)
+        raise YamlRefused(
+            _line(event.start_mark),
+            f"a value of {len(value):,} characters; at most {MAX_SCALAR_CHARS:,} are allowed",
+            path,
+        )
     plain_integer = not event.style and event.implicit[0] and _PLAIN_INTEGER.fullmatch(value)
     if plain_integer or event.tag in {INT_TAG, "!!int"}:
         digits = sum(character.isalnum() for character in value)
         if digits > MAX_INTEGER_DIGITS:
             raise YamlRefused(
-                line, f"an integer of {digits:,} digits; at most {MAX_INTEGER_DIGITS} digits are allowed", path
+                _line(event.start_mark),
+                f"an integer of {digits:,} digits; at most {MAX_INTEGER_DIGITS} digits are allowed",
+                path,
             )
 
 
@@ -247,13 +271,18 @@ def read_yaml(text: str) -> tuple[Any, dict[Loc, int]]:
     size = len(text.encode("utf-8", errors="replace"))
     if size > MAX_FILE_BYTES:
         raise YamlRefused(1, f"the file has {size:,} bytes; at most {MAX_FILE_BYTES:,} are allowed")
-    _check_events(text)
+    try:
+        aliases = _check_events(text)
+    except YamlRefused:
+        _check_events(text, _Where())  # the same refusal, now with the path it happened at
+        raise
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        _check_graph(node)
+        if aliases:  # without aliases the graph is the tree the events described, already checked
+            _check_graph(node)
         lines: dict[Loc, int] = {}
         return _to_python(node, loader, (), lines), lines
     finally:

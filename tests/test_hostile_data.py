@@ -156,6 +156,11 @@ MUTATIONS = [
     Mutation("nested mappings", whole("region:" + " {a:" * 900 + " 1" + "}" * 900 + "\n"), r"levels deep"),
     Mutation("a billion laughs", whole(BILLION_LAUGHS), rf"expands to more than {MAX_NODES:,} entries"),
     Mutation(
+        "too many entries without aliases",
+        whole("region: [" + "1," * MAX_NODES + "1]\n"),
+        rf"has more than {MAX_NODES:,} entries",
+    ),
+    Mutation(
         "too many aliases",
         whole("a: &a x\nb: [" + ", ".join(["*a"] * (MAX_ALIASES + 1)) + "]\n"),
         rf"more than {MAX_ALIASES} aliases",

@@ -1,0 +1,108 @@
+"""The shortcuts that keep a build of thousands of regions fast give the same site as the slow way.
+
+- scripts/raw_html.py: a generated page's HTML blocks skip the Markdown converter and are put back
+  after it; the converted page must be what converting the whole page gives.
+- scripts/search_sections.py: the search sections are cut with one regular-expression pass instead of
+  mkdocs-material's html.parser; they must be the ones material's parser finds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+from material.plugins.search.plugin import Parser
+
+from scripts.raw_html import PLACEHOLDER_PATTERN, anchor_ids, put_back, set_aside, split
+from scripts.search_sections import page_sections
+
+ROOT = Path(__file__).resolve().parent.parent
+# The extensions of mkdocs.yml that decide what is a block.
+EXTENSIONS = ["toc", "attr_list", "admonition", "tables", "pymdownx.details", "pymdownx.superfences"]
+ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
+
+
+def converted(text: str) -> str:
+    return markdown.Markdown(extensions=EXTENSIONS).convert(text)
+
+
+def original_of(written: str) -> str:
+    """The page as the templates made it, from the skeleton and blocks set_aside wrote."""
+    skeleton, blocks = split(written)
+    return PLACEHOLDER_PATTERN.sub(lambda match: blocks[int(match.group(1))], skeleton)
+
+
+def generated_pages(built_site: Path) -> list[Path]:
+    del built_site  # the build wrote docs/ (the fixture is asked for so that it has run)
+    pages = [
+        path for folder in ("regions", "sources", "topics") for path in sorted((ROOT / "docs" / folder).rglob("*.md"))
+    ]
+    return [*pages, ROOT / "docs" / "index.md"]
+
+
+def test_a_block_followed_by_markdown_text_stays_in_the_page() -> None:
+    page = "# T\n\n<div>\nx\n</div>\n*markdown*\n\n<div>\ny\n</div>\n"
+    written = set_aside(page)
+    skeleton, blocks = split(written)
+    assert blocks == ["<div>\ny\n</div>"]
+    assert "<div>\nx\n</div>\n*markdown*" in skeleton
+    assert original_of(written) == page
+
+
+def test_a_run_of_closed_elements_is_one_block_and_keeps_its_anchors() -> None:
+    page = '# T\n\n<p id="a">one</p>\n<div class="x">\n<div id="b">two</div>\n\n</div>\n\n## H\n'
+    written = set_aside(page)
+    skeleton, blocks = split(written)
+    assert skeleton == "# T\n\n<!--raw-html 0-->\n\n## H\n"
+    assert anchor_ids(blocks) == {"a", "b"}
+    assert put_back(converted(skeleton), blocks) == converted(page)
+
+
+def test_a_page_that_already_holds_the_markers_is_refused() -> None:
+    with pytest.raises(ValueError, match="markers"):
+        set_aside("# T\n\n<!--raw-html 0-->\n")
+
+
+def test_every_generated_page_converts_as_it_would_whole(built_site: Path) -> None:
+    pages = generated_pages(built_site)
+    set_aside_somewhere = 0
+    for path in pages:
+        written = path.read_text(encoding="utf-8")
+        skeleton, blocks = split(written)
+        set_aside_somewhere += bool(blocks)
+        assert put_back(converted(skeleton), blocks) == converted(original_of(written)), path.name
+    assert set_aside_somewhere > len(pages) / 2
+
+
+def test_search_sections_are_the_ones_materials_parser_finds(built_site: Path) -> None:
+    checked = 0
+    for path in sorted(built_site.rglob("*.html")):
+        found = ARTICLE.search(path.read_text(encoding="utf-8"))
+        if found is None:
+            continue
+        parser = Parser()
+        parser.feed(found.group(1))
+        parser.close()
+        expected = [
+            (section.id, "".join(section.title).strip() if section.title else "页面标题", "".join(section.text).strip())
+            for section in parser.data
+            if not section.is_excluded()
+        ]
+        assert page_sections(found.group(1), "页面标题") == expected, path.relative_to(built_site).as_posix()
+        checked += 1
+    assert checked >= 20
+
+
+def test_search_sections_leave_out_scripts_excluded_elements_and_permalinks() -> None:
+    content = (
+        '<h1 id="t">标题<a class="headerlink" href="#t">¶</a></h1><p>正文 &amp; 说明</p>'
+        "<script>var a = '<h2 id=\"x\">';</script><div data-search-exclude><p>不收录</p></div>"
+        '<h2 id="s">第二节</h2><ul><li>一</li><li>二</li></ul>'
+    )
+    sections = page_sections(content, "页")
+    assert [(anchor, title) for anchor, title, _ in sections] == [(None, "标题"), ("s", "第二节")]
+    assert "不收录" not in sections[0][2] and "var a" not in sections[0][2]
+    assert sections[0][2] == "<p>正文 &amp; 说明</p>"
+    assert sections[1][2] == "<ul><li>一</li><li>二</li></ul>"
