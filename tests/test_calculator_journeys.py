@@ -151,21 +151,8 @@ def test_on_a_phone_results_are_one_card_per_region_and_nothing_is_wider_than_th
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_on_a_phone_topic_tables_are_cards_that_fit_the_screen(phone: Any, site_url: str) -> None:
-    page = phone.new_page()
-    page.goto(site_url + "topics/medical.html")
-    page.wait_for_selector("table.matrix")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    row = page.locator("table.matrix tbody tr").first
-    cells = row.locator("td")
-    assert cells.count() >= 2
-    for index in range(cells.count()):
-        box = cells.nth(index).bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], index
-        name = cells.nth(index).evaluate("td => getComputedStyle(td, '::before').content")
-        assert name.strip('"') == cells.nth(index).get_attribute("data-region-name")
-    # The header's names move into the cells: the column header row takes no room.
-    assert page.locator("table.matrix thead").first.bounding_box()["height"] <= 1
+# Topic tables as one card per region on phones: tests/test_site_browser.py (every region in the page)
+# and tests/test_topic_columns.py (regions the reader adds and removes).
 
 
 # --- 3. panels keep their state -------------------------------------------------------------------
