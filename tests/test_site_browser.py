@@ -301,6 +301,28 @@ def test_axe_finds_no_serious_or_critical_violation(
     assert serious == [], json.dumps(serious, ensure_ascii=False, indent=1)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violation_in_the_phone_cards(
+    chromium: Any, site_url: str, scheme: str
+) -> None:
+    context = chromium.new_context(locale="zh-CN", viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for topic in TOPICS:
+            page.goto(site_url + f"topics/{topic}.html")
+            assert page.locator(".region-card").first.is_visible()
+            load_axe(page)
+            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+            serious = [
+                {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                for v in result["violations"]
+                if v["impact"] in {"serious", "critical"}
+            ]
+            assert serious == [], (topic, json.dumps(serious, ensure_ascii=False))
+    finally:
+        context.close()
+
+
 def test_print_layout_drops_navigation_and_keeps_footnotes(browser_page: tuple[Any, Any], site_url: str) -> None:
     page, _ = browser_page
     page.goto(site_url + "topics/medical.html")

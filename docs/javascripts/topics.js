@@ -455,8 +455,10 @@
     all("thead th[data-region]", table).forEach(function (head) {
       if (head.hidden) return;
       var id = head.getAttribute("data-region");
-      var card = document.createElement("section");
+      // A group, not a section: forty region landmarks named 全国, 北京市… would only be noise.
+      var card = document.createElement("div");
       card.className = "region-card";
+      card.setAttribute("role", "group");
       // Not data-region: the picker shows and hides [data-region] elements itself, these are rebuilt.
       card.setAttribute("data-card-region", id);
       var title = copyChildren(head, document.createElement("h3"));
