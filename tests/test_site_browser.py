@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import (
+    DESKTOP,
     PHONE,
     SEARCHES,
     assert_cards_match_matrix,
@@ -302,15 +303,18 @@ def test_axe_finds_no_serious_or_critical_violation(
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_or_critical_violation_in_the_phone_cards(
-    chromium: Any, site_url: str, scheme: str
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_axe_finds_no_serious_or_critical_violation_in_any_topic_table_or_its_cards(
+    chromium: Any, site_url: str, scheme: str, width: str
 ) -> None:
-    context = chromium.new_context(locale="zh-CN", viewport=PHONE, color_scheme=scheme)
+    viewport = PHONE if width == "phone" else DESKTOP
+    context = chromium.new_context(locale="zh-CN", viewport=viewport, color_scheme=scheme)
     page = context.new_page()
     try:
         for topic in TOPICS:
             page.goto(site_url + f"topics/{topic}.html")
-            assert page.locator(".region-card").first.is_visible()
+            shown = ".region-card" if width == "phone" else "table.matrix"
+            assert page.locator(shown).first.is_visible()
             load_axe(page)
             result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
             serious = [
