@@ -156,14 +156,27 @@ def build(
         return _build(site_dir, with_calculator=with_calculator, with_mkdocs=with_mkdocs, data_dir=data_dir)
 
 
-ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+ROOT_LINK = re.compile(r'(\s(?:href|src|data-site-search)=")/(?!/)')
+# Run first in 404.html's <head> (CSP allows it by its hash, as the theme's own inline scripts): over
+# http a server shows the page at whatever address was missing, perhaps deeper than the site root, so
+# a <base> at the root must exist before the first relative link is met. No external script can do
+# this: its own address would be resolved under the missing folder too. The root is the address up to
+# the first of the site's top-level entries (ENTRIES) in it (…/topics/old/page.html → …/); without one
+# the page is taken to be at the root, as its links are written (a mistyped top-level address). From
+# disk the page lies at the root already and needs nothing.
+NOT_FOUND_BASE = (
+    "(function(){var l=location;if(!/^https?:$/.test(l.protocol))return;"
+    "var e=ENTRIES,p=l.pathname.split('/'),i=1;while(i<p.length-1&&e.indexOf(p[i])<0)i++;"
+    "if(i>=p.length-1)return;var b=document.createElement('base');b.href=p.slice(0,i).join('/')+'/';"
+    "document.head.appendChild(b)})()"
+)
 
 
 def relative_404(site_dir: Path) -> None:
     """404.html links from the site root ("/assets/…"), which a copy opened from disk cannot follow:
-    without a public address, write them relative to the root, where 404.html lies. A server still
-    shows it styled for a missing page at the top level; with `site_url` set, mkdocs' absolute links
-    (under that address) are kept, so it is styled at any depth there."""
+    without a public address, write them relative to the root, where 404.html lies, and give the page
+    NOT_FOUND_BASE so a server can show it styled, with working links, at a missing address at any
+    depth. With `site_url` set, mkdocs' absolute links (under that address) are kept."""
     from scripts.render_calculator import public_site_url
 
     page = site_dir / "404.html"
@@ -171,6 +184,13 @@ def relative_404(site_dir: Path) -> None:
         return
     text = ROOT_LINK.sub(r"\1", page.read_text(encoding="utf-8"))
     text = text.replace('"base": "/"', '"base": "."').replace('"/assets/', '"assets/')
+    entries = sorted(path.name for path in site_dir.iterdir() if re.fullmatch(r"[\w.-]+", path.name))
+    script = NOT_FOUND_BASE.replace("ENTRIES", json.dumps(entries, separators=(",", ":")))
+    # After the charset (which must stay within the first 1024 bytes), before any link.
+    charset = re.search(r"<meta charset=[^>]*>", text)
+    if charset is None or charset.start() > text.find("<link"):
+        raise ValueError("404.html: no <meta charset> before its first link")
+    text = text[: charset.end()] + f"\n<script>{script}</script>" + text[charset.end() :]
     page.write_text(text, encoding="utf-8")
 
 

@@ -258,3 +258,88 @@ def run_node_json(script: Path, job: dict[str, Any], folder: Path, *, timeout: f
         pytest.fail(f"{what} failed:\n{completed.stderr}", pytrace=False)
     reply: dict[str, Any] = json.loads(completed.stdout)
     return reply
+
+
+# --- topic tables on phones: one card per region ----------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def squashed(text: str) -> str:
+    """Text without whitespace: a table cell and a card lay the same words out in different lines."""
+    return "".join(text.split())
+
+
+def region_cards(page: Any) -> dict[str, list[dict[str, Any]]]:
+    """aspect → the region cards shown for that matrix: region, title and (row id, label, value) entries,
+    as rendered (innerText)."""
+    cards: dict[str, list[dict[str, Any]]] = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll(".region-cards")]
+            .filter(box => box.offsetParent !== null)
+            .map(box => [box.dataset.aspect, [...box.querySelectorAll(".region-card")].map(card => ({
+                region: card.dataset.cardRegion,
+                title: card.querySelector(".region-card-title").innerText,
+                entries: [...card.querySelectorAll("dl > dt")].map(term => [
+                    term.dataset.row, term.querySelector(".row-label").innerText, term.nextElementSibling.innerText]),
+            }))]))"""
+    )
+    return cards
+
+
+def matrix_columns(page: Any) -> dict[str, list[dict[str, Any]]]:
+    """aspect → the visible columns of that matrix as rendered: region, header and (row id, label, cell)
+    entries in row order: the shape region_cards gives, read from the table."""
+    columns: dict[str, list[dict[str, Any]]] = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll("table.matrix")]
+            .filter(table => table.offsetParent !== null)
+            .map(table => {
+                const rows = [...table.querySelectorAll("tbody tr[id]")];
+                return [table.dataset.aspect, [...table.querySelectorAll("thead th[data-region]")]
+                    .filter(head => head.offsetParent !== null)
+                    .map(head => ({
+                        region: head.dataset.region,
+                        title: head.innerText,
+                        entries: rows.map(row => [row.id, row.querySelector(".row-label").innerText,
+                            row.querySelector(`td[data-region="${head.dataset.region}"]`).innerText]),
+                    }))];
+            }))"""
+    )
+    return columns
+
+
+def comparable(layout: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        aspect: [
+            {
+                "region": column["region"],
+                "title": squashed(column["title"]),
+                "entries": [[row, squashed(label), squashed(value)] for row, label, value in column["entries"]],
+            }
+            for column in columns
+        ]
+        for aspect, columns in layout.items()
+    }
+
+
+def assert_cards_match_matrix(page: Any) -> dict[str, list[dict[str, Any]]]:
+    """At phone width the page shows one card per region and no matrix; at desktop width the matrix
+    and no cards; the cards say what the matrix's columns say, region by region and row by row.
+    Leaves the page at desktop width; returns the cards (as comparable())."""
+    page.set_viewport_size(PHONE)
+    page.wait_for_function("() => [...document.querySelectorAll('.region-card')].some(card => card.offsetParent)")
+    assert page.locator("table.matrix:visible").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    cards = comparable(region_cards(page))
+    page.set_viewport_size(DESKTOP)
+    assert page.locator(".region-card:visible").count() == 0
+    matrix = comparable(matrix_columns(page))
+    assert cards and cards.keys() == matrix.keys()
+    for aspect, columns in matrix.items():
+        assert [card["region"] for card in cards[aspect]] == [column["region"] for column in columns], aspect
+        for card, column in zip(cards[aspect], columns, strict=True):
+            assert card["title"] == column["title"], (aspect, column["region"])
+            assert len(card["entries"]) == len(column["entries"]), (aspect, column["region"])
+            for entry, expected in zip(card["entries"], column["entries"], strict=True):
+                assert entry == expected, (aspect, column["region"])
+    return cards

@@ -9,18 +9,23 @@ makes the text larger. Each test acts through the page and reads what it shows.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import io
 import json
 import os
 import re
 import shutil
+import threading
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from calculator_driver import FULL_HOUSEHOLD, RESULT_TIMEOUT_MS, CalculatorPage, folder_uri
+from conftest import search_result_links
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
@@ -151,21 +156,8 @@ def test_on_a_phone_results_are_one_card_per_region_and_nothing_is_wider_than_th
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_on_a_phone_topic_tables_are_cards_that_fit_the_screen(phone: Any, site_url: str) -> None:
-    page = phone.new_page()
-    page.goto(site_url + "topics/medical.html")
-    page.wait_for_selector("table.matrix")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    row = page.locator("table.matrix tbody tr").first
-    cells = row.locator("td")
-    assert cells.count() >= 2
-    for index in range(cells.count()):
-        box = cells.nth(index).bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], index
-        name = cells.nth(index).evaluate("td => getComputedStyle(td, '::before').content")
-        assert name.strip('"') == cells.nth(index).get_attribute("data-region-name")
-    # The header's names move into the cells: the column header row takes no room.
-    assert page.locator("table.matrix thead").first.bounding_box()["height"] <= 1
+# Topic tables as one card per region on phones: tests/test_site_browser.py (every region in the page)
+# and tests/test_topic_columns.py (regions the reader adds and removes).
 
 
 # --- 3. panels keep their state -------------------------------------------------------------------
@@ -321,17 +313,97 @@ def test_from_disk_with_a_public_address_the_link_and_qr_code_point_there(
     assert calc.errors == []
 
 
-def test_the_404_page_opens_from_disk_styled_and_without_failed_requests(desktop: Any, built_site: Path) -> None:
-    page = desktop.new_page()
-    failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(request.url))
-    page.goto((built_site / "404.html").as_uri())
-    page.wait_for_load_state("load")
-    assert failed == []
-    # The theme's stylesheet is applied: the header is a fixed-height bar, not unstyled text.
+class _NotFoundServer(http.server.SimpleHTTPRequestHandler):
+    """A server as sites are deployed: the site under `mount` ("" for the server's root, or "shebao/"),
+    and 404.html, with status 404, at any address that names no file (nginx's error_page, GitHub Pages)."""
+
+    mount = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def translate_path(self, path: str) -> str:
+        prefix = "/" + self.mount
+        if not path.startswith(prefix):
+            return str(Path(self.directory) / "missing" / "nothing")
+        return super().translate_path("/" + path[len(prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            super().send_error(code, message, explain)
+            return
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")  # no charset: the page must declare it early
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def not_found_server(site: Path, mount: str) -> Iterator[str]:
+    """The site's root address on a server that answers missing addresses with 404.html."""
+    handler = functools.partial(type("Handler", (_NotFoundServer,), {"mount": mount}), directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{mount}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def assert_404_page_works(page: Any, root: str, address: str) -> None:
+    """404.html shown at `address` on a site whose root is `root`: every file it asks for loads, the
+    theme's stylesheet applies, and its links (home, navigation, search results) lead into the site."""
+    log: list[str] = []
+    page.on("requestfailed", lambda request: log.append(f"{request.url} {request.failure}"))
+    page.on("response", lambda response: log.append(response.url) if response.status >= 400 else None)
+
+    def failed() -> list[str]:
+        return [url for url in log if url != address]  # the missing address itself answers 404
+
+    response = page.goto(address, wait_until="networkidle")
+    assert response is not None and response.status in {0, 200, 404}  # file:// answers 0
+    assert failed() == []
+    assert "404" in page.inner_text("article")
+    # The theme's stylesheet is applied: the header is a sticky bar, not unstyled text.
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
-    href = page.get_attribute("a.md-header__button.md-logo, a.md-header__title, .md-tabs__link", "href")
-    assert href and not href.startswith("/")
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert page.eval_on_selector("a.md-header__button.md-logo", "a => a.href") == root + "index.html"
+    tabs = page.eval_on_selector_all(".md-tabs__link", "links => links.map(a => a.href)")
+    assert root + "topics/index.html" in tabs
+    links = search_result_links(page, "大病保险")
+    assert root + "topics/medical.html" in [link.split("?")[0].split("#")[0] for link in links]
+    assert failed() == []
+    page.keyboard.press("Escape")  # closes the search
+    page.click("a.md-header__button.md-logo")
+    page.wait_for_load_state("load")
+    assert page.url == root + "index.html"
+    assert page.locator(".md-content h1").count() == 1
+    assert failed() == []
+
+
+def test_the_404_page_opens_from_disk_styled_and_without_failed_requests(desktop: Any, built_site: Path) -> None:
+    assert_404_page_works(desktop.new_page(), folder_uri(built_site), (built_site / "404.html").as_uri())
+
+
+@pytest.mark.parametrize(
+    ("mount", "missing"),
+    [
+        ("", "topics/nope/deeper.html"),
+        ("", "nope.html"),
+        ("", "regions/old/a/b/c.html"),
+        ("shebao/", "topics/nope/deeper.html"),
+        ("shebao/", "nope.html"),
+    ],
+)
+def test_a_server_shows_the_404_page_styled_with_working_links_at_any_missing_address(
+    desktop: Any, built_site: Path, mount: str, missing: str
+) -> None:
+    with not_found_server(built_site, mount) as root:
+        assert_404_page_works(desktop.new_page(), root, root + missing)
 
 
 # --- 7. larger text -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The built site in real Chromium over http: search, region picker, copy-link, network, accessibility.
+"""The built site in real Chromium over http: search, region picker, copy-link, network, accessibility,
+and topic tables as one card per region on phones (over http and from disk).
 
 One built site and one browser serve every test here (fixtures in conftest.py); each test opens
 only the few pages it needs.
@@ -13,8 +14,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import SEARCHES, load_axe, search_result_links
+from conftest import (
+    DESKTOP,
+    PHONE,
+    SEARCHES,
+    assert_cards_match_matrix,
+    load_axe,
+    logged_page,
+    search_result_links,
+)
 
+from calculator.vocabulary import TOPICS
 from scripts.render_pages import TOPIC_COLUMNS_INLINE_UP_TO
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,6 +203,76 @@ def test_without_javascript_the_full_table_shows(chromium: Any, site_url: str) -
         context.close()
 
 
+def first_labels(compiled: dict[str, Any], topic: str) -> dict[str, str]:
+    """The topic's rows (parameter id → label as the first region in order defines it), from the data."""
+    labels: dict[str, str] = {}
+    for parameters in compiled["parameters"].values():
+        for parameter_id, parameter in parameters.items():
+            if parameter["topic"] == topic:
+                labels.setdefault(parameter_id, parameter["label"])
+    return labels
+
+
+@pytest.mark.parametrize("where", ["http", "disk"])
+def test_on_a_phone_every_topic_table_is_one_card_per_region(
+    chromium: Any, site_url: str, built_site: Path, compiled_data: dict[str, Any], where: str
+) -> None:
+    base = site_url if where == "http" else built_site.as_uri() + "/"
+    # The columns the page carries: every region's while they are few, else the national one.
+    carried = REGIONS if len(REGIONS) <= TOPIC_COLUMNS_INLINE_UP_TO else REGIONS[:1]
+    with logged_page(chromium, base) as (page, requests, errors):
+        for topic in TOPICS:
+            page.goto(base + f"topics/{topic}.html")
+            cards = assert_cards_match_matrix(page)
+            rows: dict[str, str] = {}
+            for aspect, aspect_cards in cards.items():
+                assert [card["region"] for card in aspect_cards] == carried, (topic, aspect)
+                for card in aspect_cards:
+                    assert "".join(compiled_data["regions"][card["region"]]["name"].split()) in card["title"]
+                    # Every row of the matrix, in the same order, in every region's card.
+                    assert [entry[0] for entry in card["entries"]] == [entry[0] for entry in aspect_cards[0]["entries"]]
+                rows.update({row: label for row, label, _value in aspect_cards[0]["entries"]})
+            expected = first_labels(compiled_data, topic)
+            assert rows == {row: "".join(label.split()) for row, label in expected.items()}, topic
+        assert requests.outside() == []
+        assert errors == []
+
+
+def test_on_a_phone_a_row_link_shows_that_rows_entry_in_the_cards(
+    chromium: Any, site_url: str, compiled_data: dict[str, Any]
+) -> None:
+    context = chromium.new_context(locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    try:
+        row_id = sorted(first_labels(compiled_data, "medical"))[-1]  # far down the page
+        page.goto(site_url + f"topics/medical.html#{row_id}")
+        marked = page.locator(".region-card dt.card-target")
+        # One entry in the card of every region (of the row's matrix).
+        cards = page.locator(".region-card", has=page.locator(f'dt[data-row="{row_id}"]'))
+        assert marked.count() == cards.count() == cards.filter(has=page.locator("dt.card-target")).count() > 0
+        page.wait_for_function(
+            "() => { const top = document.querySelector('.region-card dt.card-target').getBoundingClientRect().top;"
+            " return top > 0 && top < innerHeight / 2; }"
+        )
+        assert page.locator(f'.region-card dd.card-target[data-row="{row_id}"]').count() == marked.count()
+    finally:
+        context.close()
+
+
+def test_on_a_phone_without_javascript_the_table_scrolls_inside_its_box(chromium: Any, site_url: str) -> None:
+    context = chromium.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "topics/medical.html")
+        assert page.locator(".region-card").count() == 0
+        box = page.locator(".matrix-scroll").first
+        assert box.is_visible()
+        assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_no_request_leaves_the_site_and_no_script_fails(
     browser_page: tuple[Any, Any], site_url: str, name: str
@@ -220,6 +300,31 @@ def test_axe_finds_no_serious_or_critical_violation(
         if v["impact"] in {"serious", "critical"}
     ]
     assert serious == [], json.dumps(serious, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_axe_finds_no_serious_or_critical_violation_in_any_topic_table_or_its_cards(
+    chromium: Any, site_url: str, scheme: str, width: str
+) -> None:
+    viewport = PHONE if width == "phone" else DESKTOP
+    context = chromium.new_context(locale="zh-CN", viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for topic in TOPICS:
+            page.goto(site_url + f"topics/{topic}.html")
+            shown = ".region-card" if width == "phone" else "table.matrix"
+            assert page.locator(shown).first.is_visible()
+            load_axe(page)
+            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+            serious = [
+                {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                for v in result["violations"]
+                if v["impact"] in {"serious", "critical"}
+            ]
+            assert serious == [], (topic, json.dumps(serious, ensure_ascii=False))
+    finally:
+        context.close()
 
 
 def test_print_layout_drops_navigation_and_keeps_footnotes(browser_page: tuple[Any, Any], site_url: str) -> None:

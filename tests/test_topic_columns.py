@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_axe, logged_page
+from conftest import DESKTOP, PHONE, assert_cards_match_matrix, load_axe, logged_page
 
 from benchmarks.build_scaling import write_synthetic_data
 from benchmarks.common import make_scratch_project, project_env
@@ -262,4 +262,47 @@ def test_the_open_picker_and_a_loaded_column_pass_axe(
             if v["impact"] in {"serious", "critical"}
         ]
         assert serious == [], json.dumps(serious, ensure_ascii=False)
+        assert errors == []
+
+
+def card_regions(page: Any) -> list[str]:
+    """The regions of the first matrix's cards (every matrix has the same ones)."""
+    return page.eval_on_selector(
+        ".region-cards", "box => [...box.querySelectorAll('.region-card')].map(card => card.dataset.cardRegion)"
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["http", "disk"])
+def test_on_a_phone_the_cards_follow_the_regions_the_reader_adds_and_removes(
+    chromium: Any, many_regions: dict[str, Any], many_url: str, where: str
+) -> None:
+    ids = many_regions["ids"]
+    base = many_url if where == "http" else many_regions["site"].as_uri() + "/"
+    first, second = ids[1], ids[-1]
+    with logged_page(chromium, base) as (page, requests, errors):
+        page.set_viewport_size(PHONE)
+        page.goto(base + "topics/pension.html")
+        assert card_regions(page) == ["national"]
+        # A region added on the phone gets its card in every matrix, saying what its column says.
+        pick(page, first)
+        page.wait_for_function(f"() => location.search.includes('{first}')")
+        assert card_regions(page) == ["national", first]
+        assert_cards_match_matrix(page)
+        # One added on a wide screen is there when the page is narrowed again.
+        pick(page, second)
+        page.wait_for_function(f"() => location.search.includes('{second}')")
+        page.set_viewport_size(PHONE)
+        page.wait_for_function(f"() => document.querySelector('.region-card[data-card-region=\"{second}\"]')")
+        cards = assert_cards_match_matrix(page)
+        assert all([card["region"] for card in column] == ["national", first, second] for column in cards.values())
+        # A region removed loses its cards.
+        page.set_viewport_size(PHONE)
+        page.uncheck(f'.region-picker input[value="{first}"]')
+        page.wait_for_function(f"() => !location.search.includes('{first}')")
+        assert card_regions(page) == ["national", second]
+        assert page.locator(f'.region-card[data-card-region="{first}"]').count() == 0
+        page.set_viewport_size(DESKTOP)
+        assert shown_regions(page) == ["national", second]
+        assert requests.outside() == []
         assert errors == []

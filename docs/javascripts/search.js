@@ -27,7 +27,8 @@
   const SHOWN_PAGES = 10;
   const SHOWN_SECTIONS = 3;
 
-  const indexURL = new URL(root.dataset.siteSearch, location.href);
+  // The document's base, not its address: 404.html, shown at a missing address, sets a <base> at the root.
+  const indexURL = new URL(root.dataset.siteSearch, document.baseURI);
   const input = root.querySelector(".md-search__input");
   const form = root.querySelector("form");
   const result = root.querySelector(".md-search-result");

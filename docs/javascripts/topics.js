@@ -14,6 +14,10 @@
  *  - "各地不同": rows whose visible regions state different figures are marked.
  *  - row links: a linked row shows right under the table's header row.
  *  - copy-link buttons: copy the page URL with the row's anchor, and say 已复制.
+ *  - phones: each matrix is also shown as one card per region (row label → the cell as the table has
+ *    it), built from the table's own cells while the phone layout applies and rebuilt when the reader
+ *    changes the regions; site.css shows the cards instead of the matrix on phones. Without this script
+ *    the matrix scrolls sideways there.
  */
 (function () {
   "use strict";
@@ -299,6 +303,7 @@
         item.hidden = !used.some(function (id) { return visible[id]; });
       });
       markDifferences();
+      refreshCards();
     }
 
     /* Load what is missing, then show `chosen` (less any region whose column would not load). */
@@ -385,10 +390,19 @@
     var row = id ? document.getElementById(id) : null;
     var box = row ? row.closest(".matrix-scroll") : null;
     if (!box) return;
-    var head = box.querySelector("thead");
-    box.scrollTop = row.offsetTop - (head ? head.offsetHeight : 0);
     var siteHeader = document.querySelector(".md-header");
     var covered = siteHeader ? siteHeader.offsetHeight : 0;
+    markCardTarget();
+    if (box.offsetParent === null) {
+      // Phone layout: the matrix is hidden, the row's entry in the first card stands for it.
+      var entry = all(".region-cards dt[data-row]").filter(function (term) {
+        return term.getAttribute("data-row") === id && term.offsetParent !== null;
+      })[0];
+      if (entry) window.scrollTo(0, entry.getBoundingClientRect().top + window.pageYOffset - covered - 8);
+      return;
+    }
+    var head = box.querySelector("thead");
+    box.scrollTop = row.offsetTop - (head ? head.offsetHeight : 0);
     window.scrollTo(0, box.getBoundingClientRect().top + window.pageYOffset - covered - 8);
   }
 
@@ -409,6 +423,104 @@
       var badge = row.querySelector(".badge-differs");
       if (badge) badge.hidden = !differs;
     });
+  }
+
+  /* --- phones: one card per region ---------------------------------------------------------- */
+
+  // The same width as site.css's card layout (and the calculator's): material's phone breakpoint.
+  var PHONE = window.matchMedia ? window.matchMedia("screen and (max-width: 44.9375em)") : null;
+  var cardsStale = true;
+
+  /* Children of `from` copied into `to`: the cards repeat the table's own markup (values, dates,
+     source numbers linking to the footnotes, inherited badges), so they cannot say anything else. */
+  function copyChildren(from, to) {
+    Array.prototype.forEach.call(from.childNodes, function (node) {
+      to.appendChild(node.cloneNode(true));
+    });
+    return to;
+  }
+
+  function cardsFor(table) {
+    var aspect = table.getAttribute("data-aspect");
+    var box = table.closest(".matrix-scroll");
+    var cards = box.nextElementSibling;
+    if (!cards || !cards.classList.contains("region-cards")) {
+      cards = document.createElement("div");
+      cards.className = "region-cards";
+      cards.setAttribute("data-aspect", aspect);
+      box.parentNode.insertBefore(cards, box.nextSibling);
+    }
+    cards.textContent = "";
+    var rows = all("tbody tr[id]", table);
+    all("thead th[data-region]", table).forEach(function (head) {
+      if (head.hidden) return;
+      var id = head.getAttribute("data-region");
+      // A group, not a section: forty region landmarks named 全国, 北京市… would only be noise.
+      var card = document.createElement("div");
+      card.className = "region-card";
+      card.setAttribute("role", "group");
+      // Not data-region: the picker shows and hides [data-region] elements itself, these are rebuilt.
+      card.setAttribute("data-card-region", id);
+      var title = copyChildren(head, document.createElement("h3"));
+      title.className = "region-card-title";
+      title.id = "card-" + aspect + "-" + id;
+      card.setAttribute("aria-labelledby", title.id);
+      card.appendChild(title);
+      var list = document.createElement("dl");
+      rows.forEach(function (row) {
+        var cell = row.querySelector('td[data-region="' + id + '"]');
+        var label = row.querySelector(".row-label");
+        if (!cell || !label) return;
+        var term = document.createElement("dt");
+        term.setAttribute("data-row", row.id);
+        term.appendChild(label.cloneNode(true));
+        // A statistic is not a rule: the badge says so in words, as in the matrix.
+        var statistic = row.querySelector("th .badge-statistic");
+        if (statistic) {
+          term.appendChild(document.createTextNode(" "));
+          term.appendChild(statistic.cloneNode(true));
+        }
+        var value = copyChildren(cell, document.createElement("dd"));
+        value.className = cell.className;
+        value.setAttribute("data-row", row.id);
+        list.appendChild(term);
+        list.appendChild(value);
+      });
+      card.appendChild(list);
+      cards.appendChild(card);
+    });
+    box.classList.add("has-cards");
+  }
+
+  /* Cards are built only while the phone layout applies (a desktop never pays for them) and rebuilt
+     after every change of the regions shown; a change made on a wide screen waits for the next
+     switch to the phone layout. */
+  function refreshCards() {
+    if (!PHONE || !PHONE.matches) {
+      cardsStale = true;
+      return;
+    }
+    all("table.matrix").forEach(cardsFor);
+    cardsStale = false;
+    markCardTarget();
+  }
+
+  /* The phone's counterpart of tr:target: the linked row's entry in every card. */
+  function markCardTarget() {
+    var id = fragmentId();
+    all(".region-cards [data-row]").forEach(function (entry) {
+      entry.classList.toggle("card-target", entry.getAttribute("data-row") === id);
+    });
+  }
+
+  function setUpCards() {
+    if (!PHONE) return;
+    refreshCards();
+    var changed = function () {
+      if (PHONE.matches && cardsStale) refreshCards();
+    };
+    if (PHONE.addEventListener) PHONE.addEventListener("change", changed);
+    else if (PHONE.addListener) PHONE.addListener(changed);
   }
 
   /* --- copy-link buttons ------------------------------------------------------------------ */
@@ -468,6 +580,7 @@
   }
 
   function start() {
+    setUpCards();
     all(".region-picker").forEach(setUpRegionPicker);
     all("button.copy-link[data-anchor]").forEach(setUpCopyButton);
     // The browser scrolls to the fragment itself once the page has loaded; correct it afterwards.
