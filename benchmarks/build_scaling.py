@@ -1,25 +1,24 @@
 """How the build grows with the number of regions: time, peak memory and bytes per stage and size.
 
-    python -m benchmarks.build_scaling [--sizes 50 300 3000] [--mkdocs-up-to 3000] [--repeat 3]
+    python -m benchmarks.build_scaling [--sizes 50 300 3000] [--full-up-to 3000] [--repeat 3]
                                        [--budget SECONDS] [--full-build-runs 2] [--overlay DIR]
 
 Real data: the whole build (`python -m scripts.build`: validate → compile → calculator wheel →
-vendoring → pages → mkdocs) of a scratch copy of the project, `--full-build-runs` times (median).
-Synthetic data: N region files made from the real ones (national once, then copies of the other
-regions in turn, each with its own region id, name and document ids; the figures, quotes and source
-files stay those of the original, so the provenance check still runs against the seed texts when
-they are at hand). Each size is built in its own scratch copy: the Python stages (validate, compile,
-render pages) in one child process that times each stage (median of `--repeat` runs for quick sizes;
-peak RSS of that child), then `mkdocs build --strict` in another, for sizes up to `--mkdocs-up-to`.
-A size's full build is the two together (the calculator wheel and the vendored files are the same at
-every size: the real data's full build times them). For each site built: where its bytes go (search
-index, topic column scripts, pages by kind, theme), and the offline copy's zip (the files
-scripts/offline_zip.py packs, compressed the same way) with its size per region. With `--budget`, a
-size whose time, predicted from the sizes already measured, would not fit in what is left is skipped
-and its prediction recorded. `--overlay DIR` lays DIR's files over each scratch copy, to time a
-proposed change before making it.
-Goals: 3,000 regions build in under 10 × the time of 300 (Python stages); the full build of 3,000
-regions (mkdocs included) within 10 minutes and 4 GB.
+vendoring → pages → ProperDocs → search index → CSP) of a scratch copy of the project,
+`--full-build-runs` times (median). Synthetic data: N region files made from the real ones (national
+once, then copies of the other regions in turn, each with its own region id, name and document ids;
+the figures, quotes and source files stay those of the original, so the provenance check still runs
+against the seed texts when they are at hand). Each size is built in its own scratch copy: the Python
+stages (validate, compile, render pages) in one child process that times each stage (median of
+`--repeat` runs for quick sizes; peak RSS of that child), then, for sizes up to `--full-up-to`, the
+whole build as `make build` runs it, timed per stage by the build's own `--timings` (peak RSS of its
+largest process). For each site built: where its bytes go (search index, topic column scripts, pages
+by kind, theme), and the offline copy's zip (the files scripts/offline_zip.py packs, compressed the
+same way) with its size per region. With `--budget`, a size whose time, predicted from the sizes
+already measured, would not fit in what is left is skipped and its prediction recorded. `--overlay
+DIR` lays DIR's files over each scratch copy, to time a proposed change before making it.
+Goals: 3,000 regions build in under 10 × the time of 300 (Python stages); the whole build of 3,000
+regions within 10 minutes and 4 GB.
 Writes build/benchmarks/build_scaling.json.
 """
 
@@ -258,17 +257,58 @@ def search_index_figures(site: Path) -> dict[str, Any]:
     }
 
 
-def run_mkdocs(project: Path, site: Path, timeout: float | None = None, regions: int | None = None) -> dict[str, Any]:
-    """The site generator's build of a project whose pages are rendered; with `regions`, the offline zip
-    is measured too."""
-    # The generator the build uses (scripts/build.py SITE_GENERATOR).
-    command = [sys.executable, "-m", "properdocs", "build", "--strict", "--clean", "--site-dir", str(site)]
+# The build's log lines (scripts/build.py) → the stage they start, for the page.
+BUILD_STAGES = (
+    ("validating", "data"),
+    ("note:", "data"),
+    ("packaging", "calculator"),
+    ("vendoring", "calculator"),
+    ("trimming", "calculator"),
+    ("embedding", "calculator"),
+    ("rendering the calculator", "calculator"),
+    ("rendering pages", "pages"),
+    ("properdocs", "generator"),
+    ("sharding", "search"),
+    ("search index", "search"),
+    ("writing the Content-Security-Policy", "finishing"),
+    ("Content-Security-Policy", "finishing"),
+    ("writing the service worker", "finishing"),
+)
+
+
+def build_stage(message: str) -> str:
+    return next((stage for prefix, stage in BUILD_STAGES if message.startswith(prefix)), "other")
+
+
+def run_full_build(
+    project: Path, site: Path, timeout: float | None = None, regions: int | None = None
+) -> dict[str, Any]:
+    """The whole build (`python -m scripts.build`: data, calculator, pages, the site generator, search
+    index, CSP) of a scratch project: wall time, peak memory of the largest process, seconds per stage
+    (from the build's own --timings) and, with `regions`, the offline zip. The runtime cache of the
+    checkout seeds the project's, as a second build on the same machine would find it."""
+    cache = ROOT / "build" / "runtime-cache"
+    if cache.is_dir() and not (project / "build" / "runtime-cache").exists():
+        shutil.copytree(cache, project / "build" / "runtime-cache")
+    timings = project / "build" / "timings.json"
+    command = [sys.executable, "-m", "scripts.build", "--site-dir", str(site), "--timings", str(timings)]
     try:
         measured = run_measured(command, project, project_env(project), timeout=timeout)
         figures = site_figures(site, regions)
     finally:
         shutil.rmtree(site, ignore_errors=True)
-    return {"seconds": round(measured.seconds, 2), "peak_rss_mb": round(measured.peak_rss_mb, 1), **figures}
+    stages: dict[str, float] = {}
+    for entry in json.loads(timings.read_text(encoding="utf-8")):
+        stage = build_stage(entry["stage"])
+        stages[stage] = round(stages.get(stage, 0.0) + entry["seconds"], 2)
+    return {
+        "seconds": round(measured.seconds, 2),
+        "peak_rss_mb": round(measured.peak_rss_mb, 1),
+        "stages": stages,
+        # The generator's own share, as the columns named after it show it.
+        "generator_seconds": stages.get("generator", 0.0),
+        **figures,
+    }
 
 
 def prepare_size(scratch: Path, regions: int | None, overlay: Path | None = None) -> Path:
@@ -350,17 +390,17 @@ class Budget:
 def measure(
     sizes: list[int],
     *,
-    mkdocs_up_to: int,
+    full_up_to: int,
     repeat: int,
     budget_seconds: float | None = None,
     full_build: dict[str, Any] | None = None,
     full_build_runs: int = 0,
     overlay: Path | None = None,
 ) -> dict[str, Any]:
-    """The real data (Python stages, then mkdocs), then the Python stages of each size (ascending;
-    mkdocs at once when it is cheap), then mkdocs for the remaining sizes up to `mkdocs_up_to`. A step
-    predicted not to finish within the budget is skipped with its prediction; one that overruns it
-    is stopped and recorded with the time it had run."""
+    """The real data (Python stages, then a whole build), then the Python stages of each size
+    (ascending; its whole build at once when it is cheap), then the whole build for the remaining
+    sizes up to `full_up_to`. A step predicted not to finish within the budget is skipped with its
+    prediction; one that overruns it is stopped and recorded with the time it had run."""
     budget = Budget(budget_seconds)
     skipped: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="shebao-scaling-") as folder:
@@ -371,29 +411,32 @@ def measure(
         log("build stages: real data")
         real = run_stages(projects[0], repeat)
         real["data"] = "real"
-        log("mkdocs build: real data")
-        real["mkdocs"] = run_mkdocs(projects[0], scratch / "site", regions=real["regions"])
-        real["total_seconds"] = round(real["python_seconds"] + real["mkdocs"]["seconds"], 2)
+        log("whole build: real data")
+        real["full"] = run_full_build(projects[0], scratch / "site", regions=real["regions"])
+        real["total_seconds"] = real["full"]["seconds"]
+        real["peak_mb"] = max(real["peak_rss_mb"], real["full"]["peak_rss_mb"])
         measured = [real]
         synthetic: list[dict[str, Any]] = []
-        mkdocs_points = [(real["regions"], real["mkdocs"]["seconds"])]
+        full_points = [(real["regions"], real["full"]["seconds"])]
+        growing_points = [(real["regions"], growing_seconds(real["full"]))]
 
-        def try_mkdocs(result: dict[str, Any]) -> bool:
-            """mkdocs for one size if it is predicted to fit; False once the budget has run out."""
+        def try_full(result: dict[str, Any]) -> bool:
+            """The whole build of one size if it is predicted to fit; False once the budget has run out."""
             size = result["regions"]
-            predicted = predict(mkdocs_points, size)
+            predicted = predict(full_points, size)
             if not budget.allows(predicted):
-                skipped.append({"regions": size, "stage": "mkdocs", "predicted_seconds": round(predicted)})
+                skipped.append({"regions": size, "stage": "full", "predicted_seconds": round(predicted)})
                 return True
-            log(f"mkdocs build: {size} regions (predicted {predicted:.0f} s)")
+            log(f"whole build: {size} regions (predicted {predicted:.0f} s)")
             try:
-                result["mkdocs"] = run_mkdocs(projects[size], scratch / "site", timeout=budget.left(), regions=size)
+                result["full"] = run_full_build(projects[size], scratch / "site", timeout=budget.left(), regions=size)
             except TimedOut as stopped:
-                skipped.append({"regions": size, "stage": "mkdocs", "stopped_after_seconds": round(stopped.seconds)})
+                skipped.append({"regions": size, "stage": "full", "stopped_after_seconds": round(stopped.seconds)})
                 return False
-            result["total_seconds"] = round(result["python_seconds"] + result["mkdocs"]["seconds"], 2)
-            result["peak_mb"] = max(result["peak_rss_mb"], result["mkdocs"]["peak_rss_mb"])
-            mkdocs_points.append((size, result["mkdocs"]["seconds"]))
+            result["total_seconds"] = result["full"]["seconds"]
+            result["peak_mb"] = max(result["peak_rss_mb"], result["full"]["peak_rss_mb"])
+            full_points.append((size, result["full"]["seconds"]))
+            growing_points.append((size, growing_seconds(result["full"])))
             # Done with this size: its scratch copy (thousands of generated pages) goes.
             shutil.rmtree(projects[size].parent, ignore_errors=True)
             return True
@@ -414,30 +457,35 @@ def measure(
             result["predicted_seconds"] = round(predicted, 1)
             measured.append(result)
             synthetic.append(result)
-            # A cheap mkdocs build right away; dearer ones wait until every size's Python stages ran,
+            # A cheap whole build right away; dearer ones wait until every size's Python stages ran,
             # which the goal compares.
             left = budget.left()
-            if size <= mkdocs_up_to and (left is None or predict(mkdocs_points, size) <= left / 5):
-                try_mkdocs(result)
+            if size <= full_up_to and (left is None or predict(full_points, size) <= left / 5):
+                try_full(result)
         for result in synthetic:
-            if result["regions"] <= mkdocs_up_to and "mkdocs" not in result and not try_mkdocs(result):
+            if result["regions"] <= full_up_to and "full" not in result and not try_full(result):
                 break
     return {
         "full_build": full_build,
         "real": real,
         "synthetic": synthetic,
         "skipped": skipped,
-        "mkdocs_up_to": mkdocs_up_to,
+        "full_up_to": full_up_to,
         "budget_seconds": budget_seconds,
         "overlay": None
         if overlay is None
         else sorted(p.relative_to(overlay).as_posix() for p in overlay.rglob("*.py")),
         "exponents": {
             **{stage: rounded(exponent([(m["regions"], m["seconds"][stage]) for m in measured])) for stage in STAGES},
-            "mkdocs": rounded(exponent(mkdocs_points)),
+            "full": rounded(exponent(growing_points)),
         },
         **goal_ratio(measured, skipped),
     }
+
+
+def growing_seconds(full: dict[str, Any]) -> float:
+    """A whole build's time without the calculator's stages, which do not depend on the regions."""
+    return float(full["seconds"]) - float(full["stages"].get("calculator", 0.0))
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:
@@ -476,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(DEFAULT_SIZES), help="synthetic region counts")
     parser.add_argument(
-        "--mkdocs-up-to", type=int, default=max(DEFAULT_SIZES), help="run mkdocs for sizes up to this many regions"
+        "--full-up-to", type=int, default=max(DEFAULT_SIZES), help="whole builds for sizes up to this many regions"
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per stage for quick sizes (median)")
     parser.add_argument("--budget", type=float, help="seconds for everything; sizes predicted to overrun are skipped")
@@ -490,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     result = measure(
         args.sizes,
-        mkdocs_up_to=args.mkdocs_up_to,
+        full_up_to=args.full_up_to,
         repeat=args.repeat,
         budget_seconds=args.budget,
         full_build_runs=args.full_build_runs,
@@ -498,11 +546,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     target = write_result("build_scaling", result, args.output_dir)
     for size in [result["real"], *result["synthetic"]]:
-        mkdocs = size.get("mkdocs")
+        full = size.get("full")
         print(
             f"{size['regions']:>5} regions  python {size['python_seconds']:7.2f} s"
             f"  ({', '.join(f'{k} {v:.2f}' for k, v in size['seconds'].items())})  peak {size['peak_rss_mb']} MB"
-            + (f"  mkdocs {mkdocs['seconds']:.1f} s, peak {mkdocs['peak_rss_mb']} MB" if mkdocs else "")
+            + (f"  whole build {full['seconds']:.1f} s {full['stages']}, peak {full['peak_rss_mb']} MB" if full else "")
         )
     for item in result["skipped"]:
         print(f"skipped: {item}")

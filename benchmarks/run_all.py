@@ -56,7 +56,7 @@ def settings(quick: bool) -> dict[str, Any]:
             "lighthouse_runs": 1,
             "lighthouse_servers": ("plain",),
             "scaling_sizes": [3],
-            "scaling_mkdocs_up_to": 3,
+            "scaling_full_up_to": 3,
             "scaling_repeat": 1,
             "scaled_weight_regions": 12,
         }
@@ -70,7 +70,7 @@ def settings(quick: bool) -> dict[str, Any]:
         "lighthouse_runs": 3,
         "lighthouse_servers": tuple(lighthouse.SERVERS),
         "scaling_sizes": list(build_scaling.DEFAULT_SIZES),
-        "scaling_mkdocs_up_to": 300,
+        "scaling_full_up_to": 300,
         "scaling_repeat": 3,
         "scaled_weight_regions": scaled_weight.DEFAULT_REGIONS,
     }
@@ -149,7 +149,7 @@ def run_all(
             "build_scaling",
             lambda: build_scaling.measure(
                 chosen["scaling_sizes"],
-                mkdocs_up_to=chosen["scaling_mkdocs_up_to"],
+                full_up_to=chosen["scaling_full_up_to"],
                 repeat=chosen["scaling_repeat"],
                 budget_seconds=left,
                 full_build=full_build,

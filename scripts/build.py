@@ -56,8 +56,22 @@ VENDORED_SCRIPTS = {
 }
 
 
+# (time, message) of every log line: a stage lasts from its line to the next (see --timings).
+_log_marks: list[tuple[float, str]] = []
+
+
 def log(message: str) -> None:
+    _log_marks.append((time.perf_counter(), message))
     print(f"[build] {message}", flush=True)
+
+
+def stage_timings() -> list[dict[str, object]]:
+    """[{stage, seconds}] from the log lines so far: each line starts a stage that ends at the next."""
+    marks = _log_marks
+    return [
+        {"stage": message, "seconds": round(marks[index + 1][0] - started, 3)}
+        for index, (started, message) in enumerate(marks[:-1])
+    ]
 
 
 def compile_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path = DEFAULT_SEEDS_DIR) -> dict[str, object]:
@@ -229,15 +243,18 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
     if with_mkdocs:
         log(f"{SITE_GENERATOR} build → {site_dir}")
         run_mkdocs(site_dir)
+        log("sharding the search index")
         write_search(site_dir, compiled)
         relative_404(site_dir)
         from scripts.csp import apply_content_security_policy
 
+        log("writing the Content-Security-Policy into every page")
         log(f"Content-Security-Policy written into {apply_content_security_policy(site_dir)} pages")
         if with_calculator:
             # Last: it lists the calculator page's files and hashes them as they were finally written.
             from scripts.service_worker import write_service_worker
 
+            log("writing the service worker")
             write_service_worker(site_dir)
     log(f"done in {time.perf_counter() - started:.1f} s")
     return compiled
@@ -259,9 +276,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve", action="store_true", help="serve the built site afterwards")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--pages-only", action="store_true", help="skip the calculator wheel and Pyodide (quick edits)")
+    parser.add_argument("--timings", type=Path, help="write each stage's seconds here as JSON (the benchmarks read it)")
     args = parser.parse_args(argv)
     try:
         build(args.site_dir.resolve(), with_calculator=not args.pages_only)
+        if args.timings:
+            args.timings.write_text(json.dumps(stage_timings(), ensure_ascii=False, indent=1), encoding="utf-8")
     except PolicyDataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
