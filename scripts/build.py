@@ -16,6 +16,7 @@ import functools
 import gc
 import http.server
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -56,21 +57,33 @@ VENDORED_SCRIPTS = {
 }
 
 
-# (time, message) of every log line: a stage lasts from its line to the next (see --timings).
-_log_marks: list[tuple[float, str]] = []
+# (time, resident memory in MB, message) of every log line: a stage lasts from its line to the next
+# (see --timings).
+_log_marks: list[tuple[float, float, str]] = []
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (0 where /proc is not there)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def log(message: str) -> None:
-    _log_marks.append((time.perf_counter(), message))
+    _log_marks.append((time.perf_counter(), resident_mb(), message))
     print(f"[build] {message}", flush=True)
 
 
 def stage_timings() -> list[dict[str, object]]:
-    """[{stage, seconds}] from the log lines so far: each line starts a stage that ends at the next."""
+    """[{stage, seconds, rss_mb}] from the log lines so far: each line starts a stage that ends at the
+    next; rss_mb is the build process's resident memory when the stage ended (its children, the
+    site generator and Node, are measured by whoever runs the build)."""
     marks = _log_marks
     return [
-        {"stage": message, "seconds": round(marks[index + 1][0] - started, 3)}
-        for index, (started, message) in enumerate(marks[:-1])
+        {"stage": message, "seconds": round(marks[index + 1][0] - started, 3), "rss_mb": round(marks[index + 1][1])}
+        for index, (started, _rss, message) in enumerate(marks[:-1])
     ]
 
 
@@ -240,6 +253,9 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
         calculator_page.unlink(missing_ok=True)
     log("rendering pages")
     render_pages(compiled, DOCS)
+    # The pages' view of the data is garbage now, in reference cycles the paused collector keeps:
+    # free it before the site generator and the search index need the memory.
+    gc.collect()
     if with_mkdocs:
         log(f"{SITE_GENERATOR} build → {site_dir}")
         run_mkdocs(site_dir)

@@ -147,35 +147,57 @@ def pages_from_material(index: dict[str, object], about_pages: set[str]) -> list
 def postings(
     pages: list[Page], variants: dict[str, str], keywords: dict[str, list[str]]
 ) -> dict[str, list[tuple[int, int, int]]]:
-    """term → [(page, section, weight)], the best MAX_POSTINGS by weight (×100, rounded)."""
-    counts: list[tuple[int, int, Counter[str], set[str], int]] = []
-    for page_number, page in enumerate(pages):
-        for section_number, section in enumerate(page.sections):
-            title = section.title
-            if section_number == 0:
-                title = " ".join([page.title, title, *keywords.get(page.url, [])])
-            text_terms = terms_of(section.text, variants)
-            counts.append(
-                (page_number, section_number, Counter(text_terms), set(terms_of(title, variants)), len(text_terms))
-            )
-    total = len(counts)
-    average = max(sum(length for *_, length in counts) / max(total, 1), 1)
+    """term → [(page, section, weight)], the best MAX_POSTINGS by weight (×100, rounded).
+
+    Two passes over the sections, so that no section's term counts are kept: the first counts in how
+    many sections each term occurs (and each section's length), the second weighs each term of each
+    section and keeps a term's best postings as it goes. With thousands of regions, keeping every
+    section's counts took gigabytes."""
+
+    def section_terms(page_number: int, section_number: int) -> tuple[list[str], set[str]]:
+        page = pages[page_number]
+        section = page.sections[section_number]
+        title = section.title
+        if section_number == 0:
+            title = " ".join([page.title, title, *keywords.get(page.url, [])])
+        return terms_of(section.text, variants), set(terms_of(title, variants))
+
+    places = [
+        (page_number, section_number)
+        for page_number, page in enumerate(pages)
+        for section_number in range(len(page.sections))
+    ]
     frequency: Counter[str] = Counter()
-    for _, _, counted, titled, _ in counts:
-        frequency.update(counted.keys() | titled)
+    lengths: list[int] = []
+    for page_number, section_number in places:
+        text_terms, titled = section_terms(page_number, section_number)
+        frequency.update(set(text_terms) | titled)
+        lengths.append(len(text_terms))
+    total = len(places)
+    average = max(sum(lengths) / max(total, 1), 1)
     index: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for page_number, section_number, counted, titled, length in counts:
+    for (page_number, section_number), length in zip(places, lengths, strict=True):
+        text_terms, titled = section_terms(page_number, section_number)
+        counted = Counter(text_terms)
         norm = K1 * (1 - B + B * length / average)
         for term in counted.keys() | titled:
             tf = counted[term]
             idf = math.log(1 + (total - frequency[term] + 0.5) / (frequency[term] + 0.5))
             score = tf * (K1 + 1) / (tf + norm) + (TITLE_BOOST * (K1 + 1) if term in titled else 0)
-            index[term].append((page_number, section_number, max(round(100 * idf * score), 1)))
+            entries = index[term]
+            entries.append((page_number, section_number, max(round(100 * idf * score), 1)))
+            if len(entries) >= 2 * MAX_POSTINGS:
+                index[term] = _best(entries)
     for term, entries in index.items():
         if len(entries) > MAX_POSTINGS:
-            best = sorted(entries, key=lambda entry: -entry[2])[:MAX_POSTINGS]
-            index[term] = sorted(best)
+            index[term] = _best(entries)
     return index
+
+
+def _best(entries: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The MAX_POSTINGS heaviest postings, in page order (ties: the earlier section first, as a stable
+    sort of the postings in page order keeps them)."""
+    return sorted(sorted(entries, key=lambda entry: -entry[2])[:MAX_POSTINGS])
 
 
 def delta_encoded(entries: list[tuple[int, int, int]]) -> list[int]:
@@ -201,9 +223,8 @@ def write_search_index(site: Path, about_pages: set[str], keywords: dict[str, li
     url → words that count as the page's title."""
     folder = site / "search"
     material_index = folder / "search_index.json"
-    index = json.loads(material_index.read_text(encoding="utf-8"))
     variants = load_variants()
-    pages = pages_from_material(index, about_pages)
+    pages = pages_from_material(json.loads(material_index.read_text(encoding="utf-8")), about_pages)
     terms = postings(pages, variants, keywords)
 
     flat = {term: delta_encoded(entries) for term, entries in terms.items()}
