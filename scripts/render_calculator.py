@@ -184,12 +184,18 @@ def page_config(compiled: dict[str, Any], *, runtime: dict[str, Any], public_url
     for preset in presets:
         if "errors" in preset["result"]:
             raise ValueError(f"preset {preset['id']} is not a valid household: {preset['result']['errors']}")
+    # The statements on how to apply are the same for every preset (they depend on the regions
+    # only): written once, and put back into a preset's answer by the page.
+    preset_applying: dict[str, Any] = {}
+    for preset in presets:
+        preset_applying.update(preset["result"].pop("applying"))
     levels = {level: index for index, level in enumerate(REGION_LEVELS)}
     return {
         "fields": definitions["fields"],
         "groups": definitions["groups"],
         "benefits": definitions["benefits"],
         "presets": presets,
+        "preset_applying": preset_applying,
         # The region index: every region, in display order, with its parent (the page loads a
         # region's ancestors with it, and groups the picker by province).
         "regions": [

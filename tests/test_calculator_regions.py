@@ -244,6 +244,30 @@ def test_a_shard_that_cannot_be_fetched_gives_a_message_not_a_hang(
     calc.errors.clear()
 
 
+def test_the_picker_fits_a_phone_screen(many: dict[str, Any], many_url: str, chromium: Any) -> None:
+    compiled = many["compiled"]
+    case = deepest_case(compiled)
+    context = chromium.new_context(
+        locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    try:
+        calc = CalculatorPage.open(context, many_url, shared_fragment(case.household))
+        calc.page.fill("#calc-compare-search", compiled["regions"][case.region]["name"][:2])
+        calc.page.locator(f'.calc-compare-add[data-region="{case.region}"]').tap()
+        wait_for_regions(calc, in_order(compiled, {*roots(compiled), case.region}))
+        too_wide = calc.page.eval_on_selector_all(
+            "#calc-compare, #calc-compare *",
+            "nodes => nodes.filter((n) => n.getBoundingClientRect().right > innerWidth + 1).map((n) => n.className)",
+        )
+        assert too_wide == []
+        heights = calc.page.eval_on_selector_all(
+            "#calc-compare button", "buttons => buttons.map((b) => b.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 32, "buttons big enough to tap"
+    finally:
+        context.close()
+
+
 # --- few regions: as before -------------------------------------------------------------------------
 
 

@@ -711,7 +711,7 @@
     // Not the shared household's results: no "分享的计算" line above them.
     sharedMode = false;
     root.classList.remove("calc-shared-mode");
-    lastShown = { answer: preset.result, values: presetValues(preset), heading };
+    lastShown = { answer: { ...preset.result, applying: config.preset_applying }, values: presetValues(preset), heading };
     draw();
   }
 
