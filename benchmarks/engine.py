@@ -66,7 +66,7 @@ def cpython_timings(request: str, runs: int) -> list[float]:
 
 
 def pyodide_timings(request: dict[str, Any], runs: int) -> tuple[list[float], str]:
-    from scripts.package_calculator import build_wheel
+    from scripts.package_calculator import PACKAGED_DATA, build_wheel
 
     node = shutil.which("node")
     if node is None:
@@ -75,7 +75,10 @@ def pyodide_timings(request: dict[str, Any], runs: int) -> tuple[list[float], st
         wheel = build_wheel(Path(scratch))
         job = Path(scratch) / "job.json"
         requests = [{"id": "household", "request": request}]
-        job.write_text(json.dumps({"wheel": str(wheel), "repeat": runs + 1, "requests": requests}), encoding="utf-8")
+        job.write_text(
+            json.dumps({"wheel": str(wheel), "data_dir": str(PACKAGED_DATA), "repeat": runs + 1, "requests": requests}),
+            encoding="utf-8",
+        )
         completed = subprocess.run([node, str(RUNNER), str(job)], capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise SystemExit(f"the Pyodide runner failed:\n{completed.stderr}")

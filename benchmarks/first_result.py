@@ -48,7 +48,13 @@ TIMEOUT_MS = 180_000
 # How long the bare page is given from disk before it counts as failed (it fails within a second).
 BARE_FILE_TIMEOUT_MS = 15_000
 THROTTLE = {"label": "10 Mbit/s、40 毫秒延迟", "bits_per_second": 10e6, "latency_ms": 40}
-RUNTIME_PREFIXES = ("vendor/pyodide/", "vendor/runtime/", "vendor/calculator/", "vendor/offline/")
+RUNTIME_PREFIXES = (
+    "vendor/pyodide/",
+    "vendor/runtime/",
+    "vendor/calculator/",
+    "vendor/calculator-data/",
+    "vendor/offline/",
+)
 KB = 1024
 
 

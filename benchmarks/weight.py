@@ -44,7 +44,13 @@ from benchmarks.common import (
 from benchmarks.goals import GOALS
 
 # Files of the Python runtime: none of them may load on any page but the calculator.
-RUNTIME_FOLDERS = ("vendor/pyodide/", "vendor/runtime/", "vendor/offline/", "vendor/calculator/")
+RUNTIME_FOLDERS = (
+    "vendor/pyodide/",
+    "vendor/runtime/",
+    "vendor/offline/",
+    "vendor/calculator/",
+    "vendor/calculator-data/",
+)
 # The search index (scripts/search_index.py): pages read it only when someone searches.
 SEARCH_INDEX_FOLDER = "search/"
 QUIET_SECONDS = 0.3

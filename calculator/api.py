@@ -150,6 +150,37 @@ def _regions(table: PolicyTable, requested: object) -> list[str] | dict[str, str
     return [region for region in table.regions if region in chosen]
 
 
+def _regions_loaded(table: PolicyTable, requested: object) -> list[str] | dict[str, str]:
+    """`_regions`, with the data of each chosen region and of its ancestors read (a region the page
+    has not loaded raises PolicyDataMissing, saying which)."""
+    region_ids = _regions(table, requested)
+    if not isinstance(region_ids, dict):
+        table.load(region_ids)
+    return region_ids
+
+
+def applying_statements(table: PolicyTable, region_id: str) -> list[dict[str, Any]]:
+    """The region's own sourced statements on how to apply, each with its document's title and 文号."""
+    statements = []
+    for item in table.applying(region_id):
+        document = table.documents.get(item["reference"]["document"], {})
+        statements.append(
+            {
+                "id": item["id"],
+                "kind": item["kind"],
+                "benefits": item["benefits"],
+                "text": item["text"],
+                "reference": {
+                    "document": item["reference"]["document"],
+                    "title": document.get("title", item["reference"]["document"]),
+                    "number": document.get("number"),
+                    "section": item["reference"]["section"],
+                },
+            }
+        )
+    return statements
+
+
 def region_entry(table: PolicyTable, region_id: str) -> dict[str, Any]:
     """A region as the page names it, with how current its data is (本地区资料截至 …)."""
     region = table.regions[region_id]
@@ -178,7 +209,7 @@ def calculate_with(
             return {"errors": parsed}
         blanks = _blank_fields(household)
         household = parsed
-    region_ids = _regions(table, regions)
+    region_ids = _regions_loaded(table, regions)
     if isinstance(region_ids, dict):
         return {"errors": region_ids}
     benefits = benefits_requested(household)
@@ -192,10 +223,14 @@ def calculate_with(
         region: {benefit.id: benefit.compute(household, table, region, household.on).to_json() for benefit in benefits}
         for region in region_ids
     }
+    # How to apply: each region's own statements, and those of the regions at the top of its chain
+    # (national), which the page shows under every region.
+    stated = dict.fromkeys([*region_ids, *(table.chain(region)[-1] for region in region_ids)])
     return {
         "on": household.on.isoformat(),
         "regions": [region_entry(table, region) for region in region_ids],
         "results": results,
+        "applying": {region: applying_statements(table, region) for region in stated},
         "warnings": list(household.warnings),
     }
 
@@ -210,6 +245,10 @@ def calculate(household: Mapping[str, Any] | Household, regions: object = None) 
         return {"errors": {DATA_ERROR_KEY: messages.say("data_invalid")}}
     try:
         return calculate_with(table, household, regions)
+    except PolicyDataMissing as error:
+        return {"errors": {DATA_ERROR_KEY: str(error)}}
+    except PolicyDataInvalid:
+        return {"errors": {DATA_ERROR_KEY: messages.say("data_invalid")}}
     except Exception:
         return {"errors": {REQUEST_ERROR_KEY: messages.say("internal_error")}}
 
@@ -268,7 +307,7 @@ def series_with(
         return {"errors": {REQUEST_ERROR_KEY: messages.say("unknown_series")}}
     if not isinstance(values, list) or not 0 < len(values) <= MAX_SERIES_POINTS:
         return {"errors": {REQUEST_ERROR_KEY: messages.say("unknown_series")}}
-    region_ids = _regions(table, regions)
+    region_ids = _regions_loaded(table, regions)
     if isinstance(region_ids, dict):
         return {"errors": region_ids}
     benefit_id, measure = SERIES_MEASURES[vary]
@@ -506,8 +545,8 @@ def calculate_json(request: str) -> str:
         except RequestRefused as error:
             return _dump(refusal(error))
         return _dump(answer(decoded))
-    except PolicyDataMissing:
-        return _dump({"errors": {DATA_ERROR_KEY: messages.say("data_missing")}})
+    except PolicyDataMissing as error:
+        return _dump({"errors": {DATA_ERROR_KEY: str(error) or messages.say("data_missing")}})
     except PolicyDataInvalid:
         return _dump({"errors": {DATA_ERROR_KEY: messages.say("data_invalid")}})
     except Exception:

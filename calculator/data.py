@@ -1,6 +1,12 @@
-"""The compiled policy data (calculator/data/policy.json) as typed, date-aware lookups.
+"""The compiled policy data as typed, date-aware lookups.
 
-The JSON is written by scripts.policy_loader.compile_policy_data; this module only reads it.
+The data is written by scripts.package_calculator, split in two so that a page loads only the
+regions it compares: calculator/data/core.json (schema version, catalog, the region index, the
+national parameters and documents) and one shard per other region, calculator/data/regions/<id>.json
+(its parameters, documents and applying statements). A table reads a shard the first time a lookup
+needs that region (`shard_reader`); in CPython every shard is in the package, in the browser the
+page writes the shards of the regions it compares (and their ancestors) before asking. A full
+compiled dict (scripts.policy_loader.compile_policy_data) is read the same way, all at once.
 A lookup walks the region, then its ancestors (national last), under the parameter catalog's
 fallback rule (policy_data/catalog.yaml): *inherit* (the ancestor's value holds), *floor* (the
 ancestor's value is a minimum) or *none* (a local figure is needed). It always says what it found:
@@ -21,7 +27,10 @@ from typing import Any, Literal
 from calculator import messages
 
 SUPPORTED_SCHEMA_VERSION = 2
-BUNDLED_RESOURCE = ("data", "policy.json")
+DATA_FOLDER = "data"
+CORE_NAME = "core.json"
+SHARD_FOLDER = "regions"
+ShardReader = Callable[[str], "Mapping[str, Any] | None"]
 
 Scalar = bool | int | float | str
 EntryStatus = Literal["stated", "not_stated", "repealed"]
@@ -32,7 +41,8 @@ Fallback = Literal["inherit", "floor", "none"]
 
 
 class PolicyDataMissing(Exception):
-    """The compiled data file is not there (the build step has not been run)."""
+    """The compiled data file is not there (the build step has not been run), or a region's shard
+    was not loaded; the message says which, in Chinese."""
 
 
 class PolicyDataInvalid(Exception):
@@ -177,9 +187,9 @@ class RegionInfo:
 class PolicyTable:
     """Read-only view of the compiled data: regions in display order, documents, parameters."""
 
-    __slots__ = ("_parameters", "catalog", "documents", "regions")
+    __slots__ = ("_applying", "_latest_starts", "_loaded", "_parameters", "_reader", "catalog", "documents", "regions")
 
-    def __init__(self, compiled: Mapping[str, Any]) -> None:
+    def __init__(self, compiled: Mapping[str, Any], shard_reader: ShardReader | None = None) -> None:
         version = compiled.get("schema_version")
         if version != SUPPORTED_SCHEMA_VERSION:
             raise PolicyDataInvalid(f"schema_version {version!r}, expected {SUPPORTED_SCHEMA_VERSION}")
@@ -217,8 +227,52 @@ class PolicyTable:
                 region_id: {pid: self._parameter(region_id, pid, raw) for pid, raw in parameters.items()}
                 for region_id, parameters in compiled["parameters"].items()
             }
+            self._applying: dict[str, list[Mapping[str, Any]]] = {
+                region_id: list(items) for region_id, items in (compiled.get("applying") or {}).items()
+            }
+            # A core (split data) says each parameter's latest start over every region, so the
+            # default date does not depend on which shards happen to be loaded.
+            self._latest_starts: dict[str, date] | None = (
+                {pid: date.fromisoformat(text) for pid, text in compiled["latest_starts"].items()}
+                if "latest_starts" in compiled
+                else None
+            )
         except (KeyError, TypeError, ValueError) as error:
             raise PolicyDataInvalid(f"unexpected compiled data: {error!r}") from error
+        self._reader = shard_reader
+        # Without a reader the compiled dict is all there is; with one, the regions in the core.
+        self._loaded: set[str] = set(self.regions) if shard_reader is None else set(compiled["parameters"])
+
+    def _load(self, region_id: str) -> None:
+        """Read a region's shard into the table (once): its documents, parameters and statements."""
+        if region_id in self._loaded or region_id not in self.regions or self._reader is None:
+            return
+        shard = self._reader(region_id)
+        if shard is None:
+            raise PolicyDataMissing(messages.say("region_data_missing", region=self.regions[region_id].name))
+        try:
+            if shard.get("schema_version") != SUPPORTED_SCHEMA_VERSION or shard.get("region") != region_id:
+                raise PolicyDataInvalid(f"shard of {region_id}: not this region or not this schema")
+            self.documents.update(shard["documents"])
+            self._parameters[region_id] = {
+                pid: self._parameter(region_id, pid, raw) for pid, raw in shard["parameters"].items()
+            }
+            self._applying[region_id] = list(shard.get("applying") or ())
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise PolicyDataInvalid(f"unexpected data for {region_id}: {error!r}") from error
+        self._loaded.add(region_id)
+
+    def load(self, region_ids: Iterable[str]) -> None:
+        """Read the shards of these regions and of their ancestors (a lookup walks the chain)."""
+        for region_id in region_ids:
+            if region_id in self.regions:
+                for member in self.chain(region_id):
+                    self._load(member)
+
+    def applying(self, region_id: str) -> list[Mapping[str, Any]]:
+        """The region's own sourced statements on how to apply (policy_data's `applying:`)."""
+        self._load(region_id)
+        return self._applying.get(region_id, [])
 
     def _reference(self, raw: Mapping[str, Any]) -> Reference:
         document = self.documents.get(raw["document"], {})
@@ -297,9 +351,11 @@ class PolicyTable:
         return (region_id, *self.regions[region_id].ancestors)
 
     def parameter(self, region_id: str, parameter_id: str) -> ParameterInfo | None:
+        self._load(region_id)
         return self._parameters.get(region_id, {}).get(parameter_id)
 
     def parameters_in(self, region_id: str) -> Mapping[str, ParameterInfo]:
+        self._load(region_id)
         return self._parameters.get(region_id, {})
 
     def label(self, parameter_id: str) -> str:
@@ -317,6 +373,8 @@ class PolicyTable:
     def latest_start(self, parameter_ids: Iterable[str]) -> date | None:
         """The latest effective date of any stated value of these parameters, in any region."""
         wanted = set(parameter_ids)
+        if self._latest_starts is not None:
+            return max((self._latest_starts[pid] for pid in wanted if pid in self._latest_starts), default=None)
         starts = [
             entry.start
             for parameters in self._parameters.values()
@@ -480,19 +538,100 @@ def lookup_parts(table: PolicyTable, region_id: str, parameter_id: str, on: date
     return found_parts
 
 
-def read_bundled_text() -> str:
-    resource = resources.files("calculator").joinpath(*BUNDLED_RESOURCE)
+# What the region index keeps of each region: what lookups, the page and its picker need.
+INDEX_FIELDS = ("name", "level", "parent", "order", "ancestors", "data_as_of", "data_as_of_text")
+
+
+def _documents_cited(value: object, found: set[str]) -> set[str]:
+    """Every document a piece of compiled data cites (each `reference: {document: …}` in it)."""
+    if isinstance(value, Mapping):
+        reference = value.get("reference")
+        if isinstance(reference, Mapping) and isinstance(reference.get("document"), str):
+            found.add(reference["document"])
+        for item in value.values():
+            _documents_cited(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _documents_cited(item, found)
+    return found
+
+
+def split_compiled(compiled: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The compiled data as the calculator ships it: a core (schema version, catalog, the region
+    index, the regions without a parent with their parameters, documents and statements, each
+    parameter's latest start over all regions) and one shard per other region (its parameters, its
+    statements and the documents they cite that the core does not hold). Reading the core and every
+    shard gives the same table as the whole dict."""
+    regions = compiled["regions"]
+    roots = [region_id for region_id, info in regions.items() if not info.get("ancestors")]
+    applying = compiled.get("applying") or {}
+    latest: dict[str, str] = {}
+    for parameters in compiled["parameters"].values():
+        for pid, parameter in parameters.items():
+            for value in parameter["values"]:
+                if value["status"] == "stated" and value["from"] > latest.get(pid, ""):
+                    latest[pid] = value["from"]
+
+    def cited(region_id: str) -> set[str]:
+        own = {doc_id for doc_id, document in compiled["documents"].items() if document.get("region") == region_id}
+        return _documents_cited([compiled["parameters"].get(region_id, {}), applying.get(region_id, [])], own)
+
+    core_documents = sorted(set().union(*(cited(region_id) for region_id in roots)))
+    core = {
+        "schema_version": compiled["schema_version"],
+        "catalog": compiled["catalog"],
+        "regions": {region_id: {key: info.get(key) for key in INDEX_FIELDS} for region_id, info in regions.items()},
+        "documents": {doc_id: compiled["documents"][doc_id] for doc_id in core_documents},
+        "parameters": {region_id: compiled["parameters"].get(region_id, {}) for region_id in roots},
+        "applying": {region_id: applying.get(region_id, []) for region_id in roots},
+        "latest_starts": latest,
+    }
+    shards = {
+        region_id: {
+            "schema_version": compiled["schema_version"],
+            "region": region_id,
+            "documents": {
+                doc_id: compiled["documents"][doc_id]
+                for doc_id in sorted(cited(region_id))
+                if doc_id not in core["documents"]
+            },
+            "parameters": compiled["parameters"].get(region_id, {}),
+            "applying": applying.get(region_id, []),
+        }
+        for region_id in regions
+        if region_id not in roots
+    }
+    return core, shards
+
+
+def _read_resource(*parts: str) -> str | None:
     try:
-        return resource.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise PolicyDataMissing(messages.say("data_missing")) from error
+        return resources.files("calculator").joinpath(DATA_FOLDER, *parts).read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _read_json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PolicyDataInvalid(f"{what} is not valid JSON: {error}") from error
+
+
+def read_bundled_shard(region_id: str) -> Mapping[str, Any] | None:
+    """A region's shard from the package data (None when it is not there)."""
+    text = _read_resource(SHARD_FOLDER, f"{region_id}.json")
+    if text is None:
+        return None
+    shard: Mapping[str, Any] = _read_json(text, f"calculator/data/{SHARD_FOLDER}/{region_id}.json")
+    return shard
 
 
 @functools.cache
 def load_bundled() -> PolicyTable:
-    """The data shipped with the package (read once; the table is read-only)."""
-    try:
-        compiled = json.loads(read_bundled_text())
-    except json.JSONDecodeError as error:
-        raise PolicyDataInvalid(f"calculator/data/policy.json is not valid JSON: {error}") from error
-    return PolicyTable(compiled)
+    """The data shipped with the package: the core at once, each region's shard when first needed
+    (read once; the table is read-only)."""
+    text = _read_resource(CORE_NAME)
+    if text is None:
+        raise PolicyDataMissing(messages.say("data_missing"))
+    return PolicyTable(_read_json(text, f"calculator/data/{CORE_NAME}"), read_bundled_shard)

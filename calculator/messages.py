@@ -41,7 +41,8 @@ TEMPLATES: Final[dict[str, str]] = {
     "unknown_series": "无法绘制这条曲线：变化的项目或取值不受支持",
     "input_unreadable": "无法读取输入文件（{reason}）",
     "internal_error": "计算时出现内部错误，请检查输入后重试",
-    "data_missing": "政策数据文件不存在：请先运行构建（python -m scripts.build）生成 calculator/data/policy.json",
+    "data_missing": "政策数据文件不存在：请先运行构建（python -m scripts.build）生成 calculator/data/core.json",
+    "region_data_missing": "{region}的政策数据没有加载，无法计算：请刷新页面再试",
     "data_invalid": "政策数据文件无法读取：请重新运行构建（python -m scripts.build）",
     # --- answers ----------------------------------------------------------------------------------
     "display_not_eligible": "不符合条件",

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from calculator.vocabulary import ASPECTS, DATE_BASES, DOCUMENT_KINDS, GROUPS, QUALIFIERS, TOPICS, UNITS
 from scripts.embed_runtime import PYODIDE_RUNTIME_FILES
-from scripts.package_calculator import PACKAGED_DATA
+from scripts.package_calculator import PACKAGED_DATA, write_data_layout
 from scripts.policy_loader import (
     DEFAULT_DATA_DIR,
     DEFAULT_SEEDS_DIR,
@@ -88,14 +88,12 @@ def stage_timings() -> list[dict[str, object]]:
 
 
 def compile_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path = DEFAULT_SEEDS_DIR) -> dict[str, object]:
-    """Validate once; write the compiled JSON for the build and for the calculator package."""
+    """Validate once; write the compiled JSON for the build (the calculator's split of it is written
+    by the caller, write_data_layout)."""
     policy = load_policy_data(data_dir, seeds_dir)
     if not seeds_dir.is_dir():
         log(f"note: source documents not found at {seeds_dir}; evidence was not checked")
-    compiled = write_compiled(policy, COMPILED_JSON)
-    PACKAGED_DATA.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(COMPILED_JSON, PACKAGED_DATA)
-    return compiled
+    return write_compiled(policy, COMPILED_JSON)
 
 
 def write_vocabulary_snippet(target: Path) -> None:
@@ -225,6 +223,8 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
     started = time.perf_counter()
     log("validating and compiling policy_data/")
     compiled = compile_data(data_dir)
+    # The calculator's data in its package folder (the command line and the tests read it there).
+    packaged = write_data_layout(compiled, PACKAGED_DATA)
     write_vocabulary_snippet(DOCS / "generated" / "vocabulary.md")
 
     # Imported here so a data error is reported before anything heavier is loaded.
@@ -235,19 +235,26 @@ def _build(site_dir: Path, *, with_calculator: bool, with_mkdocs: bool, data_dir
         from scripts.embed_runtime import write_embedded_runtime
         from scripts.package_calculator import build_wheel
         from scripts.python_runtime import build_runtime_cached
-        from scripts.render_calculator import render_calculator_page
+        from scripts.render_calculator import render_calculator_page, write_site_data
 
         log("packaging the calculator wheel")
         wheel = build_wheel(VENDOR / "calculator", compile_first=False)
         log("vendoring browser packages")
         vendor_browser_packages()
         log("trimming the stdlib and making the memory snapshot (Pyodide under Node; cached)")
-        build_runtime_cached(VENDOR / "pyodide", wheel, VENDOR / "runtime", RUNTIME_CACHE)
+        build_runtime_cached(VENDOR / "pyodide", wheel, VENDOR / "runtime", RUNTIME_CACHE, PACKAGED_DATA)
+        log(f"writing the calculator's data: a core and {len(packaged) - 1} region shards")
+        data = write_site_data(packaged, DOCS)
         log("embedding the Python runtime for pages opened from disk")
-        write_embedded_runtime(VENDOR / "pyodide", VENDOR / "runtime", wheel, DOCS)
+        write_embedded_runtime(VENDOR / "pyodide", VENDOR / "runtime", wheel, DOCS, packaged["core"])
         log("rendering the calculator page")
         render_calculator_page(
-            compiled, DOCS, wheel=wheel, pyodide_dir=VENDOR / "pyodide", runtime_dir=VENDOR / "runtime"
+            compiled,
+            DOCS,
+            wheel=wheel,
+            pyodide_dir=VENDOR / "pyodide",
+            runtime_dir=VENDOR / "runtime",
+            data=data,
         )
     else:
         calculator_page.unlink(missing_ok=True)

@@ -26,7 +26,7 @@ TOP_FOLDER = "社保扶贫政策对比-离线版"
 GUIDE_NAME = "使用说明.txt"
 
 # Paths (relative to the site, POSIX style) that only pages served over http read.
-HTTP_ONLY_FOLDERS = ("vendor/pyodide", "vendor/runtime")
+HTTP_ONLY_FOLDERS = ("vendor/pyodide", "vendor/runtime", "vendor/calculator-data")
 # Read only over file:// (over http the runtime files are fetched instead). The search index
 # (search/) is the same classic scripts on both routes.
 FILE_ONLY_FOLDERS = (EMBEDDED_SCRIPT_FOLDER,)

@@ -8,8 +8,9 @@ Two build-time products, both made with the vendored Pyodide under Node (scripts
   the page's series requests run in Pyodide with the full python_stdlib.zip; every module they
   loaded from it goes into a new zip, and nothing else.
 * A memory snapshot: Python started with that trimmed zip, the calculator installed and imported
-  (the policy data is not read: the worker reads it after restore, from the wheel, as before), and
-  the whole wasm memory saved. Restoring it skips Python's start-up and the calculator's imports.
+  (the policy data is not there: the worker writes the data's core and each region's shard after
+  restore, and the calculator reads them on request), and the whole wasm memory saved. Restoring it
+  skips Python's start-up and the calculator's imports.
 
 Then the same requests are answered again from the snapshot and from a bare start with the trimmed
 zip; any answer that differs from the full-stdlib one (a missing module turns into an error answer)
@@ -38,6 +39,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = Path(__file__).resolve().parent / "runtime" / "pyodide_runtime.mjs"
 GOLDEN_CASES = ROOT / "tests" / "cases"
+# The compiled data the requests are answered with (scripts.package_calculator writes it there).
+PACKAGED_DATA = ROOT / "calculator" / "data"
 NODE_TIMEOUT_S = 300
 
 STDLIB_NAME = "python_stdlib.zip"
@@ -121,14 +124,16 @@ def differences(expected: dict[str, Any], actual: dict[str, Any], what: str) -> 
     return problems
 
 
-def build_runtime(pyodide_dir: Path, wheel: Path, out_dir: Path) -> RuntimeFiles:
-    """Write the trimmed stdlib, the lock file and the compressed snapshot into out_dir."""
+def build_runtime(pyodide_dir: Path, wheel: Path, out_dir: Path, data_dir: Path = PACKAGED_DATA) -> RuntimeFiles:
+    """Write the trimmed stdlib, the lock file and the compressed snapshot into out_dir. The requests
+    are answered with the data in `data_dir` (core.json, regions/), written into Pyodide's files after
+    the start as the worker does; the snapshot is made before, without it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     requests = discovery_requests()
     stdlib = out_dir / STDLIB_NAME
     with tempfile.TemporaryDirectory(prefix="calculator-runtime-") as folder:
         scratch = Path(folder)
-        base = {"pyodide_dir": str(pyodide_dir), "wheel": str(wheel), "requests": requests}
+        base = {"pyodide_dir": str(pyodide_dir), "wheel": str(wheel), "data_dir": str(data_dir), "requests": requests}
         full = str(pyodide_dir / STDLIB_NAME)
         found = run_node({**base, "command": "discover", "stdlib": full, "trimmed": str(stdlib)}, scratch)
         full_answers: dict[str, Any] = found["responses"]
@@ -148,7 +153,8 @@ def build_runtime(pyodide_dir: Path, wheel: Path, out_dir: Path) -> RuntimeFiles
 
 def inputs_digest(pyodide_dir: Path, wheel: Path, cases_dir: Path = GOLDEN_CASES) -> str:
     """What the runtime files depend on: the Pyodide build, the wheel's contents (not its zip
-    timestamps), the golden cases and this step's own code."""
+    timestamps), the golden cases and this step's own code. Not the policy data: the wheel holds
+    none, and the snapshot is made without it, so adding a region does not remake the runtime."""
     digest = hashlib.sha256()
     for path in (pyodide_dir / "pyodide.mjs", pyodide_dir / STDLIB_NAME, RUNNER, Path(__file__)):
         digest.update(path.read_bytes())
@@ -160,7 +166,9 @@ def inputs_digest(pyodide_dir: Path, wheel: Path, cases_dir: Path = GOLDEN_CASES
     return digest.hexdigest()
 
 
-def build_runtime_cached(pyodide_dir: Path, wheel: Path, out_dir: Path, cache_dir: Path) -> RuntimeFiles:
+def build_runtime_cached(
+    pyodide_dir: Path, wheel: Path, out_dir: Path, cache_dir: Path, data_dir: Path = PACKAGED_DATA
+) -> RuntimeFiles:
     """build_runtime, skipped when nothing it depends on changed since the last build (about 15 s)."""
     key = inputs_digest(pyodide_dir, wheel)
     kept = cache_dir / key
@@ -168,7 +176,7 @@ def build_runtime_cached(pyodide_dir: Path, wheel: Path, out_dir: Path, cache_di
     if not manifest.is_file():
         if cache_dir.is_dir():
             shutil.rmtree(cache_dir)
-        made = build_runtime(pyodide_dir, wheel, kept)
+        made = build_runtime(pyodide_dir, wheel, kept, data_dir)
         record = {"modules": list(made.modules), "snapshot_bytes": made.snapshot_bytes}
         manifest.write_text(json.dumps(record), encoding="utf-8")
     record = json.loads(manifest.read_text(encoding="utf-8"))

@@ -2,32 +2,52 @@
 once, before Python has loaded; the page's script then runs the same calculator in Pyodide.
 
 Everything the script needs (fields, presets with their results computed here in CPython, links
-to the rows and documents each figure comes from, where the runtime files are) is written into
-the page as one JSON block, so nothing is guessed from page depth at run time.
+to the rows and documents each figure comes from, where the runtime files and each region's data
+are) is written into the page as one JSON block, so nothing is guessed from page depth at run time.
+The block grows with the regions by their index only (id, name, level, parent): what is said per
+region (how to apply, its figures) comes in its data shard, through Python's answers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 from calculator.api import calculate_with, field_definitions
-from calculator.data import PolicyTable
+from calculator.data import SHARD_FOLDER, PolicyTable
 from calculator.fields import default_calculation_date
 from calculator.presets import PRESETS
 from calculator.vocabulary import REGION_LEVELS, format_date
-from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES, runtime_sources
+from scripts.embed_runtime import (
+    CORE_FILE,
+    DATA_GLOBAL,
+    DATA_SCRIPT_FOLDER,
+    EMBEDDED_SCRIPT_FOLDER,
+    RUNTIME_FILES,
+    runtime_sources,
+    write_embedded_data,
+)
 from scripts.policy_schema import APPLY_KINDS
 from scripts.python_runtime import SNAPSHOT_NAME
-from scripts.render_pages import html_path, source_page, topic_page
+from scripts.render_pages import (
+    MAX_CHOSEN_REGIONS,
+    TOPIC_COLUMNS_INLINE_UP_TO,
+    html_path,
+    region_page,
+    source_page,
+    topic_page,
+)
 from scripts.service_worker import SERVICE_WORKER
 from scripts.templating import markdown_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 PAGE = "calculator.md"
+# Each region's shard of the calculator's data, fetched over http (file:// reads vendor/offline/data/).
+DATA_FOLDER = "vendor/calculator-data"
 # How long the page waits without any progress (bytes arriving, a start-up stage reached) before it
 # says Python cannot start: a wasm file served with the wrong type can make loadPyodide() hang
 # without an error. Counted from the last progress, so a slow connection is not cut off.
@@ -76,40 +96,50 @@ def public_site_url(mkdocs_yml: Path = MKDOCS_YML) -> str | None:
     return url if url.endswith("/") else url + "/"
 
 
-def applying_statements(compiled: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Per region, the sourced statements on how to apply, each with its document's title and 文号."""
-    documents = compiled["documents"]
-    statements: dict[str, list[dict[str, Any]]] = {}
-    for region_id, items in compiled.get("applying", {}).items():
-        statements[region_id] = [
-            {
-                "id": item["id"],
-                "kind": item["kind"],
-                "benefits": item["benefits"],
-                "text": item["text"],
-                "reference": {
-                    "document": item["reference"]["document"],
-                    "title": documents[item["reference"]["document"]]["title"],
-                    "number": documents[item["reference"]["document"]].get("number"),
-                    "section": item["reference"]["section"],
-                },
-            }
-            for item in items
-        ]
-    return statements
-
-
 def versioned_url(relative: str, path: Path) -> str:
     """The file's URL with its content hash in the query: a cached copy of it never goes stale."""
     return f"{relative}?v={hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
 
 
-def runtime_config(pyodide_dir: Path, runtime_dir: Path, wheel: Path) -> dict[str, Any]:
+def write_site_data(packaged: dict[str, Path], docs_dir: Path) -> dict[str, Any]:
+    """The calculator's data where the page finds it: the core and each region's shard under
+    vendor/calculator-data/ (http) and each shard as a script under vendor/offline/data/ (file://).
+    Returns what the page needs to ask for a shard: the folders and one version for all shards (a
+    hash of them all, so the page does not carry one per region)."""
+    target = docs_dir / DATA_FOLDER
+    if target.is_dir():
+        shutil.rmtree(target)
+    (target / SHARD_FOLDER).mkdir(parents=True)
+    shards = {region_id: path for region_id, path in packaged.items() if region_id != "core"}
+    for region_id, path in shards.items():
+        shutil.copyfile(path, target / SHARD_FOLDER / f"{region_id}.json")
+    shutil.copyfile(packaged["core"], target / "core.json")
+    write_embedded_data(shards, docs_dir)
+    return site_data_config(docs_dir)
+
+
+def site_data_config(docs_dir: Path) -> dict[str, Any]:
+    """What the page needs to ask for the data written by write_site_data (see there)."""
+    digest = hashlib.sha256()
+    for path in sorted((docs_dir / DATA_FOLDER / SHARD_FOLDER).glob("*.json")):
+        digest.update(path.stem.encode() + b"\0" + path.read_bytes())
+    return {
+        "core": CORE_FILE,
+        "shards": f"{DATA_FOLDER}/{SHARD_FOLDER}/",
+        "version": digest.hexdigest()[:16],
+        "embedded": f"{DATA_SCRIPT_FOLDER}/",
+        "global": DATA_GLOBAL,
+    }
+
+
+def runtime_config(pyodide_dir: Path, runtime_dir: Path, wheel: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Where the worker finds each runtime file over http (the site root's relative URLs), and sizes."""
     docs = pyodide_dir.parent.parent
+    sources = runtime_sources(pyodide_dir, runtime_dir)
+    sources[CORE_FILE] = docs / DATA_FOLDER / "core.json"
     files = {
         name: {"url": versioned_url(path.relative_to(docs).as_posix(), path), "size": path.stat().st_size}
-        for name, path in runtime_sources(pyodide_dir, runtime_dir).items()
+        for name, path in sources.items()
     }
     return {
         "pyodide": "vendor/pyodide/",
@@ -120,44 +150,71 @@ def runtime_config(pyodide_dir: Path, runtime_dir: Path, wheel: Path) -> dict[st
             "name": wheel.name,
             "size": wheel.stat().st_size,
         },
-        "embedded": [f"{EMBEDDED_SCRIPT_FOLDER}/{name}.js" for name in [*RUNTIME_FILES, wheel.name]],
+        "embedded": [f"{EMBEDDED_SCRIPT_FOLDER}/{name}.js" for name in [*RUNTIME_FILES, wheel.name, CORE_FILE]],
+        "data": data,
         "timeout_seconds": START_TIMEOUT_SECONDS,
         "service_worker": SERVICE_WORKER,
     }
 
 
+def computed_by_default(compiled: dict[str, Any]) -> list[str]:
+    """The regions the page computes before the reader chooses any: every region while they are
+    few (as many as a topic page shows at once), else those at the top of the hierarchy (national)."""
+    regions = compiled["regions"]
+    if len(regions) <= TOPIC_COLUMNS_INLINE_UP_TO:
+        return list(regions)
+    return [region_id for region_id, info in regions.items() if not info.get("ancestors")]
+
+
 def page_config(compiled: dict[str, Any], *, runtime: dict[str, Any], public_url: str | None = None) -> dict[str, Any]:
     table = PolicyTable(compiled)
     definitions = field_definitions(table)
+    default_regions = computed_by_default(compiled)
     presets = [
         {
             "id": preset.id,
             "label": preset.label,
             "description": preset.description,
             "household": preset.household,
-            "result": calculate_with(table, preset.household),
+            # What the page shows when Python cannot run: the regions it computes by default.
+            "result": calculate_with(table, preset.household, default_regions),
         }
         for preset in PRESETS
     ]
     for preset in presets:
         if "errors" in preset["result"]:
             raise ValueError(f"preset {preset['id']} is not a valid household: {preset['result']['errors']}")
+    # The statements on how to apply are the same for every preset (they depend on the regions
+    # only): written once, and put back into a preset's answer by the page.
+    preset_applying: dict[str, Any] = {}
+    for preset in presets:
+        preset_applying.update(preset["result"].pop("applying"))
     levels = {level: index for index, level in enumerate(REGION_LEVELS)}
     return {
         "fields": definitions["fields"],
         "groups": definitions["groups"],
         "benefits": definitions["benefits"],
         "presets": presets,
+        "preset_applying": preset_applying,
+        # The region index: every region, in display order, with its parent (the page loads a
+        # region's ancestors with it, and groups the picker by province).
         "regions": [
-            {"id": region_id, "name": region["name"], "level": levels[region["level"]]}
+            {"id": region_id, "name": region["name"], "level": levels[region["level"]], "parent": region["parent"]}
             for region_id, region in compiled["regions"].items()
         ],
+        # Computed until the reader chooses: all regions while few; else national, the reader's own
+        # region and the regions chosen in the picker (at most `max_compared`).
+        "compare": {
+            "all_up_to": TOPIC_COLUMNS_INLINE_UP_TO,
+            "default": default_regions,
+            "max_compared": MAX_CHOSEN_REGIONS,
+        },
         "links": {
             "parameters": parameter_links(compiled),
-            "documents": {doc_id: html_path(source_page(doc_id)) for doc_id in compiled["documents"]},
-            "regions": {region_id: f"regions/{region_id}.html" for region_id in compiled["regions"]},
+            # A document's or region's page, with {id} for its id (no list that grows with the data).
+            "document": html_path(source_page("{id}")),
+            "region": html_path(region_page("{id}")),
         },
-        "applying": applying_statements(compiled),
         "apply_kinds": APPLY_KINDS,
         "public_url": public_url,
         "default_on": default_calculation_date(table).isoformat(),
@@ -167,10 +224,16 @@ def page_config(compiled: dict[str, Any], *, runtime: dict[str, Any], public_url
 
 
 def render_calculator_page(
-    compiled: dict[str, Any], docs_dir: Path, *, wheel: Path, pyodide_dir: Path, runtime_dir: Path
+    compiled: dict[str, Any],
+    docs_dir: Path,
+    *,
+    wheel: Path,
+    pyodide_dir: Path,
+    runtime_dir: Path,
+    data: dict[str, Any],
 ) -> Path:
     config = page_config(
-        compiled, runtime=runtime_config(pyodide_dir, runtime_dir, wheel), public_url=public_site_url()
+        compiled, runtime=runtime_config(pyodide_dir, runtime_dir, wheel, data), public_url=public_site_url()
     )
     env = markdown_environment(TEMPLATES)
     fields_by_group: dict[str, list[dict[str, Any]]] = {}

@@ -19,7 +19,7 @@ SPECIAL_KEYS = {"missing", "figures_from", "layers"}
 
 @functools.cache
 def ensure_packaged_data() -> Path:
-    """calculator/data/policy.json compiled from policy_data/, as the build does (once per run).
+    """calculator/data/ (core.json, regions/<id>.json) compiled from policy_data/, as the build does (once per run).
 
     The command line and the public API read the packaged file; on a clean clone it does not
     exist until the build (or this) writes it.

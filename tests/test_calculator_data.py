@@ -10,6 +10,7 @@ import pytest
 from golden import ensure_packaged_data
 
 from calculator.data import PolicyDataInvalid, PolicyTable, load_bundled, lookup
+from calculator.fields import default_calculation_date
 from calculator.parameters import CALCULATOR_PARAMETERS
 
 # A tiny synthetic data set (not policy figures): national → province → county.
@@ -189,6 +190,25 @@ def test_bundled_data_loads_through_importlib_resources() -> None:
     bundled = load_bundled()
     assert "national" in bundled.regions
     assert all(region.ancestors[-1:] == ("national",) for rid, region in bundled.regions.items() if rid != "national")
+
+
+def test_the_bundled_data_is_read_region_by_region_and_equals_the_whole(compiled_data: dict[str, Any]) -> None:
+    """The package holds a core and a shard per region; a region's parameters are read when first
+    asked for, and then are those of the whole compiled data."""
+    ensure_packaged_data()
+    load_bundled.cache_clear()
+    bundled = load_bundled()
+    whole = PolicyTable(compiled_data)
+    assert list(bundled.regions) == list(whole.regions)
+    other = next(region_id for region_id, region in bundled.regions.items() if region.ancestors)
+    assert other not in bundled._loaded
+    assert bundled.parameters_in(other).keys() == whole.parameters_in(other).keys()
+    assert other in bundled._loaded
+    on = default_calculation_date(whole)
+    assert default_calculation_date(bundled) == on
+    for parameter_id in whole.parameters_in(other):
+        assert lookup(bundled, other, parameter_id, on) == lookup(whole, other, parameter_id, on), parameter_id
+    load_bundled.cache_clear()
 
 
 # Units the rules compute with: money in yuan, ratios in percent, periods in their own units.

@@ -18,7 +18,7 @@ import pytest
 from golden import GoldenCase, check_result, load_cases, request_for
 
 from calculator.api import calculate_with
-from calculator.data import PolicyTable, lookup
+from calculator.data import PolicyDataMissing, PolicyTable, lookup, split_compiled
 from scripts.policy_loader import DEFAULT_DATA_DIR, compile_policy_data, load_policy_data
 from scripts.render_pages import render_pages
 
@@ -136,3 +136,44 @@ def test_a_scale_cites_only_the_band_the_calculation_used(fixture_table: PolicyT
     ]
     assert [(use["part"], use["value"], use["bound"]) for use in uses] == [("3", 12, "at_most")]
     assert uses[0]["label"].endswith("累计缴费时间满3年不足8年")
+
+
+# --- the calculator's data split per region ------------------------------------------------------------
+
+
+def test_a_county_loads_its_whole_chain_and_nothing_else_and_answers_as_the_whole_data(
+    fixture_compiled: dict[str, Any],
+) -> None:
+    """The page loads the core plus the shards of the regions it compares: a county's shard brings
+    its ancestors' along (a lookup walks the chain), and the answers equal those of the whole data."""
+    core, shards = split_compiled(fixture_compiled)
+    whole = PolicyTable(fixture_compiled)
+    deepest = max(fixture_compiled["regions"], key=lambda region_id: len(whole.chain(region_id)))
+    assert set(core["parameters"]) == {region_id for region_id in whole.regions if not whole.chain(region_id)[1:]}
+    read: list[str] = []
+
+    def reader(region_id: str) -> dict[str, Any] | None:
+        read.append(region_id)
+        return shards.get(region_id)
+
+    split = PolicyTable(core, reader)
+    for case in [case for case in FIXTURE_CASES if case.region == deepest]:
+        request = request_for(case)
+        assert calculate_with(split, request["household"], [deepest]) == calculate_with(
+            whole, request["household"], [deepest]
+        ), case.id
+    assert sorted(read) == sorted(whole.chain(deepest)[:-1]), "the county, its ancestors, each read once"
+    assert len(read) == len(set(read))
+
+
+def test_a_region_whose_shard_is_missing_is_named_not_computed_without_its_figures(
+    fixture_compiled: dict[str, Any],
+) -> None:
+    core, shards = split_compiled(fixture_compiled)
+    whole = PolicyTable(fixture_compiled)
+    deepest = max(fixture_compiled["regions"], key=lambda region_id: len(whole.chain(region_id)))
+    parent = whole.chain(deepest)[1]
+    split = PolicyTable(core, lambda region_id: None if region_id == parent else shards.get(region_id))
+    household = next(case for case in FIXTURE_CASES if case.region == deepest).household
+    with pytest.raises(PolicyDataMissing, match=whole.regions[parent].name):
+        calculate_with(split, household, [deepest])

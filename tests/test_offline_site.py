@@ -21,7 +21,7 @@ from calculator_driver import embedded_scripts, folder_uri, golden_cases_from_di
 from conftest import SEARCHES, RequestLog, logged_page, search_result_links
 from golden import CASES
 
-from scripts.embed_runtime import RUNTIME_FILES
+from scripts.embed_runtime import CORE_FILE, EMBEDDED_SCRIPT_FOLDER, RUNTIME_FILES
 
 # Golden cases computed from disk (several benefits, figures with decimals): the first opened as a
 # fresh shared link, the others by changing the link in the open page.
@@ -204,7 +204,8 @@ def test_calculator_computes_golden_cases_from_shared_links_opened_from_disk(
         assert calc.requests.outside() == []
         asked = {unquote(url).removeprefix(unquote(site_uri)) for url in calc.requests.urls}
     embedded = embedded_scripts(built_site)
-    assert len(embedded) == len(RUNTIME_FILES) + 1, "one script per runtime file, plus the wheel"
+    assert len(embedded) == len(RUNTIME_FILES) + 2, "one script per runtime file, plus the wheel and the data's core"
+    assert f"{EMBEDDED_SCRIPT_FOLDER}/{CORE_FILE}.js" in embedded
     assert embedded <= asked, "the embedded runtime was not used"
     assert not asked & set(STOCK_RUNTIME), "a page opened from disk asked for the stock runtime files"
 

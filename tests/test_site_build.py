@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import yaml
 
+from calculator.api import calculate
 from calculator.messages import band_text
 from calculator.vocabulary import BREAKDOWN_KEYS, TOPICS, format_value
 from scripts.render_pages import CSV_COLUMNS, DOWNLOAD_CSV, DOWNLOAD_JSON, render_pages
@@ -665,11 +666,19 @@ def test_the_public_address_comes_from_mkdocs_site_url(tmp_path: Path) -> None:
 
 
 def test_the_calculator_page_carries_how_to_apply_with_document_numbers(built_site: Path) -> None:
+    """How to apply comes with Python's answers (each region's from its data shard); the page keeps
+    one copy for its precomputed examples, for the regions it computes by default."""
     text = (built_site / "calculator.html").read_text(encoding="utf-8")
     start = text.index('id="calculator-config">') + len('id="calculator-config">')
     config = json.loads(text[start : text.index("</script>", start)])
-    assert set(config["applying"]) == {region["id"] for region in config["regions"]}
-    shaanxi = {item["id"]: item for item in config["applying"]["shaanxi"]}
+    assert "applying" not in config
+    assert set(config["preset_applying"]) == set(config["compare"]["default"])
+    for preset in config["presets"]:
+        assert "applying" not in preset["result"]
+    answer = calculate(config["presets"][0]["household"], ["shaanxi"])
+    assert set(answer["applying"]) == {"shaanxi", "national"}
+    assert answer["applying"]["shaanxi"] == config["preset_applying"]["shaanxi"]
+    shaanxi = {item["id"]: item for item in answer["applying"]["shaanxi"]}
     paid = shaanxi["paid_contribution_by_government"]
     assert paid["kind"] == "automatic" and paid["reference"]["number"] == "陕人社发[2017]60号"
     assert config["apply_kinds"]["automatic"] == "不用申请"

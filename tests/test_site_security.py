@@ -22,7 +22,7 @@ from conftest import ROOT, logged_page, search_result_links
 
 from scripts.build import run_mkdocs, write_search, write_vocabulary_snippet
 from scripts.csp import apply_content_security_policy
-from scripts.render_calculator import render_calculator_page
+from scripts.render_calculator import render_calculator_page, site_data_config
 from scripts.render_pages import DOWNLOAD_CSV, DOWNLOAD_JSON, GENERATED_FOLDERS, render_pages
 
 PAYLOAD = "\"'><script>alert(1)</script><img src=x onerror=alert(2)></title><!--[点我](javascript:alert(3))"
@@ -119,7 +119,12 @@ def hostile_site(
     wheel = next((ROOT / "docs" / "vendor" / "calculator").glob("*.whl"))
     vendor = ROOT / "docs" / "vendor"
     render_calculator_page(
-        data, project / "docs", wheel=wheel, pyodide_dir=vendor / "pyodide", runtime_dir=vendor / "runtime"
+        data,
+        project / "docs",
+        wheel=wheel,
+        pyodide_dir=vendor / "pyodide",
+        runtime_dir=vendor / "runtime",
+        data=site_data_config(ROOT / "docs"),
     )
     render_pages(data, project / "docs")
     site = project / "site"

@@ -18,6 +18,8 @@
   function create(ctx) {
     const { config, fieldByKey, resultsBody, resultsStatus, root, focusField, formText } = ctx;
     const regionNames = new Map(config.regions.map((region) => [region.id, region.name]));
+    // A document's or region's page from its id ({id} in the pattern the build wrote).
+    const pageOf = (pattern, id) => pattern.replace("{id}", encodeURIComponent(id));
 
     /* ---------- panels that keep their state --------------------------------------------- */
 
@@ -293,7 +295,7 @@
     function sourceLinks(reference, parameterId) {
       const parts = [];
       if (reference) {
-        const documentURL = config.links.documents[reference.document];
+        const documentURL = reference.document ? pageOf(config.links.document, reference.document) : null;
         const name = "《" + reference.title + "》" + (reference.number ? reference.number : "");
         parts.push(documentURL ? el("a", { href: documentURL }, name) : name);
         if (reference.section) parts.push(" " + reference.section);
@@ -373,8 +375,10 @@
       const labels = {};
       for (const benefitId of benefitIds) labels[benefitId] = answer.results[region.id][benefitId].label;
       const concerns = (item) => item.benefits.some((id) => benefitIds.includes(id));
-      const own = (config.applying[region.id] || []).filter(concerns);
-      const national = region.id === "national" ? [] : (config.applying.national || []).filter(concerns);
+      // Python's answer carries each region's statements and those of the top of its chain (national).
+      const applying = answer.applying || {};
+      const own = (applying[region.id] || []).filter(concerns);
+      const national = region.id === "national" ? [] : (applying.national || []).filter(concerns);
       const silent = benefitIds.filter((id) => !own.some((item) => item.benefits.includes(id)));
       const items = [
         ...own.map((item) => statementItem(item, benefitIds, labels, null)),
@@ -412,7 +416,7 @@
         const message = answer.results[region.id][benefitId].stale_message;
         if (message && !stale.includes(message)) stale.push(message);
       }
-      const regionURL = config.links.regions[region.id];
+      const regionURL = pageOf(config.links.region, region.id);
       const steps = panel(
         "steps:" + region.id,
         mine,

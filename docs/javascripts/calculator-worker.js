@@ -6,11 +6,19 @@
  * The worker receives the runtime's files as bytes (fetched over http, or decoded from the classic
  * scripts embedded for file://), answers Pyodide's own fetches for them from memory, starts Python
  * (from the build's memory snapshot when it has one and the snapshot is accepted, otherwise the
- * ordinary way), installs the calculator wheel and then answers JSON requests. Only JSON strings
- * cross into Python.
+ * ordinary way), installs the calculator wheel, writes the policy data's core where the calculator
+ * reads it (calculator/data/core.json) and then answers JSON requests. Only JSON strings cross into
+ * Python.
+ *
+ * The data of a region other than national is a shard of its own (calculator/data/regions/<id>.json),
+ * written before the first request that needs it: each calculate message lists the shards its
+ * regions need (the regions and their ancestors) as {id, url} (fetched here, over http, and kept in
+ * Cache Storage) or {id, text} (the page read it from a classic script, on file://). A shard is
+ * written once; messages are answered in the order they came.
  *
  * Start message config: {mode: "network", urls, sizes, snapshot?: {url, size}, ...} or
- * {mode: "embedded", embedded, ...}; both with indexURL, wheelName and start?: "snapshot" | "bare"
+ * {mode: "embedded", embedded, ...}; both with indexURL, wheelName, coreName, dataVersion and
+ * start?: "snapshot" | "bare"
  * (a preference for tests and benchmarks; left out, the worker chooses). The ready message says
  * how Python started: start: "snapshot" | "bare" | "refused-snapshot".
  */
@@ -20,6 +28,14 @@ function calculatorWorkerMain() {
 
   let calculate = null;
   const pending = [];
+  // Where the calculator reads its data in Pyodide's files, the shards written there, and the
+  // promise of the last message handled (messages are answered in order, shards loading between).
+  let dataDir = null;
+  let dataVersion = "";
+  const written = new Set();
+  let queue = Promise.resolve();
+  const REGION_ID = /^[a-z][a-z0-9_]*$/;
+  let pyodideFS = null;
   // The memory snapshot's name among the runtime files (gzip-compressed, in both modes).
   const SNAPSHOT = "snapshot.bin.gz";
 
@@ -92,6 +108,47 @@ function calculatorWorkerMain() {
   function remember(cache, url, bytes) {
     if (!cache) return Promise.resolve();
     return cache.put(url, new Response(bytes)).catch(() => undefined);
+  }
+
+  /* Region shards, kept apart from the runtime files: every shard of one build shares its version
+   * (?v=…), and shards of another version are dropped the first time one is asked for. */
+  const DATA_CACHE = "shebao-calculator-data";
+  let dataCache = null;
+  async function openDataCache() {
+    if (dataCache) return dataCache;
+    try {
+      dataCache = self.caches ? await self.caches.open(DATA_CACHE) : null;
+    } catch (error) {
+      dataCache = null;
+    }
+    if (dataCache) {
+      const current = "v=" + dataVersion;
+      for (const request of await dataCache.keys().catch(() => [])) {
+        if (!request.url.endsWith(current)) await dataCache.delete(request).catch(() => undefined);
+      }
+    }
+    return dataCache;
+  }
+
+  async function shardBytes(url) {
+    const cache = await openDataCache();
+    const hit = await cachedBytes(cache, url);
+    if (hit) return hit;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    await remember(cache, url, bytes);
+    return bytes;
+  }
+
+  /* Write the shards a request needs (those not written yet), in Pyodide's files. */
+  async function writeShards(shards) {
+    for (const shard of shards || []) {
+      if (!shard || !REGION_ID.test(shard.id) || written.has(shard.id)) continue;
+      const bytes = typeof shard.text === "string" ? new TextEncoder().encode(shard.text) : await shardBytes(shard.url);
+      pyodideFS.writeFile(dataDir + "/regions/" + shard.id + ".json", bytes);
+      written.add(shard.id);
+    }
   }
 
   /* Drop cached files this build no longer uses (an older build's hashes). */
@@ -283,10 +340,16 @@ function calculatorWorkerMain() {
     // From a snapshot the calculator's modules are already imported; its files (and the policy
     // data it reads on the first request) come from the wheel either way.
     pyodide.unpackArchive(files[config.wheelName], "wheel");
+    // The data's core where the calculator reads it; region shards follow, request by request.
+    dataDir = pyodide.runPython("import calculator, os; os.path.join(os.path.dirname(calculator.__file__), 'data')");
+    dataVersion = config.dataVersion || "";
+    pyodideFS = pyodide.FS;
+    pyodideFS.mkdirTree(dataDir + "/regions");
+    pyodideFS.writeFile(dataDir + "/core.json", files[config.coreName]);
     const api = pyodide.pyimport("calculator.api");
     calculate = (request) => api.calculate_json(request);
     post({ type: "ready", python: pyodide.runPython("import sys; sys.version.split()[0]"), start: how });
-    while (pending.length) answer(pending.shift());
+    while (pending.length) enqueue(pending.shift());
     if (files.forgetOthers) files.forgetOthers();
   }
 
@@ -298,6 +361,22 @@ function calculatorWorkerMain() {
     }
   }
 
+  /* A shard that cannot be had is said as Python says other data problems: {"errors": {"data": …}}. */
+  const SHARD_FAILED = "有地区的政策数据无法读取，暂时无法计算这些地区：请检查网络连接后刷新页面再试。";
+
+  function enqueue(message) {
+    queue = queue.then(async () => {
+      try {
+        await writeShards(message.shards);
+      } catch (error) {
+        console.warn("calculator: a region's data could not be read:", error);
+        post({ type: "result", id: message.id, json: JSON.stringify({ errors: { data: SHARD_FAILED } }) });
+        return;
+      }
+      answer(message);
+    });
+  }
+
   self.onmessage = (event) => {
     const message = event.data;
     if (message.type === "start") {
@@ -305,7 +384,7 @@ function calculatorWorkerMain() {
         post({ type: "failed", error: String((error && error.stack) || error) });
       });
     } else if (message.type === "calculate") {
-      if (calculate) answer(message);
+      if (calculate) enqueue(message);
       else pending.push(message);
     }
   };

@@ -9,8 +9,15 @@
  * All text it shows is set with textContent: values from the URL or from Python are never parsed
  * as markup.
  *
+ * Which regions are computed: all of them while they are few (config.compare.all_up_to, the number
+ * a topic page shows at once); beyond that national, the reader's region and the regions added in
+ * the picker "与其他地区比较" (kept in the link as compare=id,id). Python gets the data of exactly
+ * those regions and their ancestors: a shard per region, fetched over http by the worker or, from
+ * disk, read from a classic script (vendor/offline/data/<id>.js) that this page adds on demand.
+ *
  * Hooks other code relies on: #calculator gets data-runtime="ready" | "failed"; data-result-for is
- * the fragment of the household whose results are shown; table.calc-summary is the summary table.
+ * the fragment of the household whose results are shown; data-regions the regions computed;
+ * table.calc-summary is the summary table.
  */
 (function () {
   "use strict";
@@ -28,10 +35,14 @@
   const progress = runtimeBox.querySelector("progress");
   const fieldByKey = new Map(config.fields.map((field) => [field.key, field]));
   const regionIds = new Set(config.regions.map((region) => region.id));
+  const regionById = new Map(config.regions.map((region) => [region.id, region]));
   const { el, numberFormat, pageURL } = window.ShebaoCalc.dom;
   // The reader's region: a key of the link beside the form's own, and remembered where allowed.
   const REGION_KEY = "region";
   const REGION_STORAGE = "shebao.region";
+  // The regions added to the comparison: a key of the link too (only with many regions).
+  const COMPARE_KEY = "compare";
+  const manyRegions = config.regions.length > config.compare.all_up_to;
 
   /* ---------- the Python runtime (in a worker) --------------------------------------------- */
 
@@ -136,6 +147,8 @@
       embedded: self.__shebaoEmbedded,
       indexURL: pageURL(config.runtime.pyodide),
       wheelName: config.runtime.wheel.name,
+      coreName: config.runtime.data.core,
+      dataVersion: config.runtime.data.version,
       start: startPreference(),
     };
   }
@@ -162,6 +175,8 @@
       snapshot: { url: pageURL(config.runtime.snapshot.url), size: config.runtime.snapshot.size },
       indexURL: pageURL(config.runtime.pyodide),
       wheelName: config.runtime.wheel.name,
+      coreName: config.runtime.data.core,
+      dataVersion: config.runtime.data.version,
       start: startPreference(),
     };
   }
@@ -229,12 +244,50 @@
     );
   }
 
-  function askPython(request) {
-    if (runtime.failed) return Promise.reject(new Error(runtime.failed));
+  /* ---------- each region's data -------------------------------------------------------------- */
+
+  /* The region and its ancestors, nearest first (the index gives each region's parent). */
+  function chainOf(regionId) {
+    const chain = [];
+    for (let id = regionId; id && regionById.has(id) && !chain.includes(id); id = regionById.get(id).parent) chain.push(id);
+    return chain;
+  }
+
+  /* Shards read from disk (file://), by region: each classic script is added once. */
+  const shardTexts = new Map();
+  async function shardFromScript(regionId) {
+    if (shardTexts.has(regionId)) return shardTexts.get(regionId);
+    const data = config.runtime.data;
+    await loadScript(pageURL(data.embedded + regionId + ".js"));
+    const table = self[data.global] || {};
+    if (!table[regionId]) throw new Error("无法读取 " + regionId + ".js");
+    const text = JSON.stringify(table[regionId]);
+    delete table[regionId];
+    shardTexts.set(regionId, text);
+    return text;
+  }
+
+  /* What the worker needs to answer for these regions: the shard of each region in their chains
+   * (the top of a chain, national, is in the core it already has). */
+  async function shardsFor(regions) {
+    const needed = [];
+    for (const regionId of regions) {
+      for (const id of chainOf(regionId)) if (regionById.get(id).parent && !needed.includes(id)) needed.push(id);
+    }
+    const data = config.runtime.data;
+    if (location.protocol === "file:") {
+      return Promise.all(needed.map(async (id) => ({ id, text: await shardFromScript(id) })));
+    }
+    return needed.map((id) => ({ id, url: pageURL(data.shards + id + ".json?v=" + data.version) }));
+  }
+
+  async function askPython(request) {
+    if (runtime.failed) throw new Error(runtime.failed);
+    const shards = request.regions ? await shardsFor(request.regions) : [];
     const id = runtime.nextId++;
     return new Promise((resolve, reject) => {
       runtime.waiting.set(id, { resolve, reject });
-      runtime.worker.postMessage({ type: "calculate", id, request: JSON.stringify(request) });
+      runtime.worker.postMessage({ type: "calculate", id, request: JSON.stringify(request), shards });
     });
   }
 
@@ -302,11 +355,29 @@
     const values = {};
     const ignored = [];
     let region = null;
-    if (!fragment) return { values, region, ignored };
+    let compare = null;
+    const unknownRegions = [];
+    if (!fragment) return { values, region, ignored, compare, unknownRegions };
     const params = new URLSearchParams(fragment);
     for (const [key, rawValue] of params) {
       if (key === REGION_KEY && (regionIds.has(rawValue) || rawValue === "")) {
         region = rawValue;
+        continue;
+      }
+      if (key === REGION_KEY) {
+        unknownRegions.push(rawValue);
+        continue;
+      }
+      if (key === COMPARE_KEY && manyRegions) {
+        compare = [];
+        for (const id of rawValue.split(",").slice(0, 100)) {
+          if (!id) continue;
+          if (regionIds.has(id) && regionById.get(id).parent) {
+            if (!compare.includes(id) && compare.length < config.compare.max_compared) compare.push(id);
+          } else {
+            unknownRegions.push(id);
+          }
+        }
         continue;
       }
       const field = fieldByKey.get(key);
@@ -322,7 +393,7 @@
         values[key] = value;
       }
     }
-    return { values, region, ignored };
+    return { values, region, ignored, compare, unknownRegions };
   }
 
   function fragmentFrom(values) {
@@ -341,7 +412,8 @@
   function updateFragment(values) {
     const params = new URLSearchParams(fragmentFrom(values));
     if (myRegion) params.set(REGION_KEY, myRegion);
-    const fragment = params.toString();
+    // Region ids are plain ASCII: the list keeps its commas readable.
+    const fragment = [params.toString(), compared.length ? COMPARE_KEY + "=" + compared.join(",") : ""].filter(Boolean).join("&");
     const target = location.pathname + location.search + (fragment ? "#" + fragment : "");
     if (target !== location.pathname + location.search + location.hash) {
       history.replaceState(null, "", target);
@@ -414,6 +486,89 @@
     if (remember) rememberRegion(myRegion);
   }
 
+  /* ---------- which regions are computed, and the picker "与其他地区比较" ------------------------ */
+
+  let compared = []; // ids added in the picker, in the order added
+
+  /* All regions while they are few; else national (config.compare.default), the reader's region
+   * and the compared ones, in the index's order. */
+  function computedRegions() {
+    if (!manyRegions) return config.compare.default.slice();
+    const wanted = new Set([...config.compare.default, ...(myRegion ? [myRegion] : []), ...compared]);
+    return config.regions.map((region) => region.id).filter((id) => wanted.has(id));
+  }
+
+  /* The province a region belongs to (the ancestor right below the top of its chain), for labels. */
+  function provinceOf(regionId) {
+    const chain = chainOf(regionId);
+    return chain.length > 2 ? regionById.get(chain[chain.length - 2]).name : "";
+  }
+  function labelOf(regionId) {
+    const province = provinceOf(regionId);
+    return regionById.get(regionId).name + (province ? "（" + province + "）" : "");
+  }
+
+  const picker = document.getElementById("calc-compare");
+  const MATCHES_SHOWN = 20;
+  function drawPicker() {
+    if (!picker) return;
+    const chosenList = picker.querySelector(".calc-compare-chosen");
+    chosenList.replaceChildren(
+      ...compared.map((id) => {
+        const remove = el("button", { type: "button", className: "calc-compare-remove", "data-region": id, "aria-label": "不再比较" + regionById.get(id).name }, "×");
+        remove.addEventListener("click", () => setCompared(compared.filter((other) => other !== id)));
+        return el("li", { "data-region": id }, labelOf(id) + " ", remove);
+      }),
+    );
+    picker.querySelector(".calc-compare-empty").hidden = compared.length > 0;
+    const full = compared.length >= config.compare.max_compared;
+    const query = picker.querySelector("input[type=search]").value.trim();
+    const note = picker.querySelector(".calc-compare-full");
+    note.hidden = !full;
+    const matches = [];
+    if (!full) {
+      for (const region of config.regions) {
+        if (!region.parent || compared.includes(region.id)) continue;
+        // Without a query: the regions right below the top (the provinces); with one, any region
+        // whose name or province holds it.
+        const hit = query ? (region.name + provinceOf(region.id)).includes(query) : regionById.get(region.parent).parent === null;
+        if (hit) matches.push(region.id);
+        if (matches.length > MATCHES_SHOWN) break;
+      }
+    }
+    const list = picker.querySelector(".calc-compare-matches");
+    list.replaceChildren(
+      ...matches.slice(0, MATCHES_SHOWN).map((id) => {
+        const add = el("button", { type: "button", className: "calc-compare-add", "data-region": id }, "加入比较：" + labelOf(id));
+        add.addEventListener("click", () => setCompared([...compared, id]));
+        return el("li", {}, add);
+      }),
+    );
+    const more = picker.querySelector(".calc-compare-more");
+    more.hidden = matches.length <= MATCHES_SHOWN;
+    picker.querySelector(".calc-compare-none").hidden = full || matches.length > 0 || !query;
+  }
+
+  function setCompared(ids) {
+    compared = ids.filter((id, index) => regionById.has(id) && regionById.get(id).parent && ids.indexOf(id) === index).slice(0, config.compare.max_compared);
+    drawPicker();
+    updateFragment(readForm());
+    share.update();
+    lastAsked = null;
+    scheduleRecalculation(0);
+  }
+
+  if (picker) {
+    picker.querySelector("input[type=search]").addEventListener("input", drawPicker);
+    // Enter in the search box adds the first match, and never submits the household's form.
+    picker.querySelector("input[type=search]").addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const first = picker.querySelector(".calc-compare-add");
+      if (first) first.click();
+    });
+  }
+
   /* ---------- drawing results ------------------------------------------------------------------ */
 
   const results = window.ShebaoCalc.results.create({
@@ -483,11 +638,11 @@
   let lastAsked = null; // the household last sent to Python: asking again for it redraws nothing
 
   /* The curves Python says this household calls for, drawn as they come (titles, labels, points). */
-  async function drawCharts(values, ticket) {
-    const reply = await askPython({ action: "charts", household: values });
+  async function drawCharts(values, regions, shown, ticket) {
+    const reply = await askPython({ action: "charts", household: values, regions });
     if (ticket !== latest || reply.errors) return;
     const figures = reply.charts
-      .map((chart) => window.ShebaoCalc.chart.draw(chart.title, chart.series, chart.unit_label, chart.x_label, config.regions, resultsBody.clientWidth))
+      .map((chart) => window.ShebaoCalc.chart.draw(chart.title, chart.series, chart.unit_label, chart.x_label, shown, resultsBody.clientWidth))
       .filter(Boolean);
     const box = document.getElementById("calc-charts");
     if (box) box.replaceChildren(...(figures.length ? [el("h3", {}, "变化曲线"), ...figures] : []));
@@ -509,13 +664,14 @@
     if (runtime.failed) return;
     // A field's blur (change) after its input already computed the same household: redrawing
     // would only close what the reader just opened.
-    const key = fragmentFrom(values);
+    const regions = computedRegions();
+    const key = fragmentFrom(values) + "|" + regions.join(",");
     if (key === lastAsked) return;
     lastAsked = key;
     const ticket = ++latest;
     let answer;
     try {
-      answer = await askPython({ action: "calculate", household: values });
+      answer = await askPython({ action: "calculate", household: values, regions });
     } catch (error) {
       if (ticket === latest && !runtime.failed) {
         lastAsked = null;
@@ -531,8 +687,9 @@
       return;
     }
     lastShown = { answer, values, heading: null };
+    root.dataset.regions = regions.join(" ");
     draw();
-    drawCharts(values, ticket).catch(() => {});
+    drawCharts(values, regions, answer.regions, ticket).catch(() => {});
   }
 
   let recalculation = null;
@@ -554,7 +711,7 @@
     // Not the shared household's results: no "分享的计算" line above them.
     sharedMode = false;
     root.classList.remove("calc-shared-mode");
-    lastShown = { answer: preset.result, values: presetValues(preset), heading };
+    lastShown = { answer: { ...preset.result, applying: config.preset_applying }, values: presetValues(preset), heading };
     draw();
   }
 
@@ -601,15 +758,23 @@
     share.update();
     share.drawQrCodeSoon();
     draw();
+    // With many regions the reader's own is computed only once chosen.
+    if (manyRegions) scheduleRecalculation(0);
   });
   document.getElementById("calc-print").addEventListener("click", () => window.print());
   window.addEventListener("hashchange", () => {
-    const { values, region, ignored } = valuesFromFragment();
+    const { values, region, ignored, compare } = valuesFromFragment();
     // An in-page anchor (the theme's skip link, a heading's permalink) is not a calculator link.
-    if (ignored.length && !Object.keys(values).length && region === null) return;
+    if (ignored.length && !Object.keys(values).length && region === null && compare === null) return;
     if (region !== null && region !== myRegion) {
       setRegion(region);
       draw();
+      if (manyRegions) scheduleRecalculation(0);
+    }
+    if (compare !== null && compare.join(",") !== compared.join(",")) {
+      compared = compare;
+      drawPicker();
+      scheduleRecalculation(0);
     }
     if (fragmentFrom(values) === fragmentFrom(readForm())) return;
     writeForm(values);
@@ -618,6 +783,14 @@
 
   const opened = valuesFromFragment();
   setRegion(opened.region !== null ? opened.region : storedRegion(), { remember: opened.region !== null });
+  if (opened.compare) compared = opened.compare;
+  drawPicker();
+  if (opened.unknownRegions.length) {
+    // Never the ids themselves as markup: text only, each shortened.
+    const shown = opened.unknownRegions.slice(0, 5).map((id) => "“" + id.slice(0, 30) + "”").join("、");
+    const text = "链接中有 " + opened.unknownRegions.length + " 个地区无法识别（" + shown + (opened.unknownRegions.length > 5 ? "等" : "") + "），已忽略；其余内容照常计算。";
+    runtimeBox.after(el("p", { className: "calc-warning calc-unknown-regions", role: "status" }, text));
+  }
   if (location.hash.length > 1) writeForm(opened.values);
   if (opened.ignored.length) {
     runtimeBox.after(el("p", { className: "calc-warning calc-ignored", role: "status" }, "链接中有 " + opened.ignored.length + " 项无法识别的内容，已忽略。"));

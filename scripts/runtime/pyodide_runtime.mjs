@@ -2,20 +2,23 @@
 //
 //   node scripts/runtime/pyodide_runtime.mjs JOB.json
 //
-// JOB.json: {"command": "discover" | "snapshot", "pyodide_dir": "...", "wheel": "...",
+// JOB.json: {"command": "discover" | "snapshot", "pyodide_dir": "...", "wheel": "...", "data_dir": "...",
 //            "stdlib": "path to the stdlib zip to start with", "snapshot": "path" (snapshot only),
 //            "requests": [{"id": "...", "request": {...}}, ...]}
 //
 // discover: start Python with the full stdlib, install the wheel, answer every request, list every
 //   module that came from the stdlib zip, and write those (minified) as the trimmed zip ("trimmed").
 // snapshot: start Python with the trimmed stdlib, install the wheel, import the calculator (but do
-//   not read the policy data: that happens after restore, as today), write a memory snapshot; then
+//   install the policy data: the worker writes it after restore), write a memory snapshot; then
 //   answer every request twice more, from that snapshot and from a bare start with the trimmed
 //   stdlib, so the build can compare both with the full-stdlib answers.
+// The data (data_dir: core.json and regions/<id>.json) is written where the calculator reads it,
+// after the wheel, as the site's worker does (install_data.mjs).
 // Prints one JSON object on stdout.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { installData } from "./install_data.mjs";
 
 // Run in Python after a start: names of the modules loaded from the stdlib zip, relative to it.
 const LIST_STDLIB_MODULES = `
@@ -123,6 +126,7 @@ async function main() {
   if (job.command === "discover") {
     const pyodide = await start(loadPyodide, job, job.stdlib, {});
     pyodide.unpackArchive(wheel, "wheel");
+    await installData(pyodide, job.data_dir);
     const responses = answerAll(pyodide, job.requests);
     provokeError(pyodide);
     const modules = pyodide.runPython(LIST_STDLIB_MODULES).toJs();
@@ -147,11 +151,13 @@ async function main() {
 
     const restored = await start(loadPyodide, job, job.stdlib, { _loadSnapshot: snapshot });
     restored.unpackArchive(wheel, "wheel");
+    await installData(restored, job.data_dir);
     const fromSnapshot = answerAll(restored, job.requests);
     provokeError(restored);
 
     const bare = await start(loadPyodide, job, job.stdlib, {});
     bare.unpackArchive(wheel, "wheel");
+    await installData(bare, job.data_dir);
     const trimmed = answerAll(bare, job.requests);
     provokeError(bare);
     process.stdout.write(JSON.stringify({ snapshot_bytes: snapshot.length, from_snapshot: fromSnapshot, trimmed }));

@@ -2,16 +2,18 @@
 //
 //   node tests/pyodide/run_cases.mjs JOB.json
 //
-// JOB.json: {"wheel": "/path/to/calculator.whl", "requests": [{"id": "...", "request": {...}}, ...],
-//            "repeat": 1}
+// JOB.json: {"wheel": "/path/to/calculator.whl", "data_dir": "/path/to/calculator/data",
+//            "requests": [{"id": "...", "request": {...}}, ...], "repeat": 1}
 // Prints one JSON object on stdout: {"python": "3.14.x", "pyodide": "314.0.7",
 //   "responses": {id: response}, "timings_ms": {id: [ms, ...]}}.
-// The wheel is installed the way the site's worker does it (unpacked into site-packages), and
+// The wheel is installed the way the site's worker does it (unpacked into site-packages), then the
+// data's core and region shards are written where the calculator reads them (as the worker does), and
 // every request crosses into Python only as a JSON string, through calculator.api.calculate_json.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { installData } from "../../scripts/runtime/install_data.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -28,6 +30,7 @@ async function main() {
   const pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep });
   // A Node Buffer is not a typed array Pyodide accepts; hand it a plain Uint8Array.
   pyodide.unpackArchive(new Uint8Array(await readFile(job.wheel)), "wheel");
+  await installData(pyodide, job.data_dir);
   const api = pyodide.pyimport("calculator.api");
   const repeat = Math.max(1, job.repeat || 1);
 
