@@ -264,6 +264,7 @@ BUILD_STAGES = (
     ("packaging", "calculator"),
     ("vendoring", "calculator"),
     ("trimming", "calculator"),
+    ("writing the calculator", "calculator"),
     ("embedding", "calculator"),
     ("rendering the calculator", "calculator"),
     ("rendering pages", "pages"),

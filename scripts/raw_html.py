@@ -98,6 +98,12 @@ def split(markdown: str) -> tuple[str, list[str]]:
     return skeleton, blocks
 
 
+def restore(markdown: str) -> str:
+    """A page written by set_aside as the templates made it (for reading it, as the tests do)."""
+    skeleton, blocks = split(markdown)
+    return PLACEHOLDER_PATTERN.sub(lambda match: blocks[int(match.group(1))], skeleton) if blocks else markdown
+
+
 def put_back(html: str, blocks: list[str]) -> str:
     """The converted page with each placeholder replaced by its block."""
     if not blocks:

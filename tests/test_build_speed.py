@@ -15,7 +15,7 @@ import markdown
 import pytest
 from material.plugins.search.plugin import Parser
 
-from scripts.raw_html import PLACEHOLDER_PATTERN, anchor_ids, put_back, set_aside, split
+from scripts.raw_html import anchor_ids, put_back, restore, set_aside, split
 from scripts.search_sections import page_sections
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,8 +30,7 @@ def converted(text: str) -> str:
 
 def original_of(written: str) -> str:
     """The page as the templates made it, from the skeleton and blocks set_aside wrote."""
-    skeleton, blocks = split(written)
-    return PLACEHOLDER_PATTERN.sub(lambda match: blocks[int(match.group(1))], skeleton)
+    return restore(written)
 
 
 def generated_pages(built_site: Path) -> list[Path]:

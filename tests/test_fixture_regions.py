@@ -20,6 +20,7 @@ from golden import GoldenCase, check_result, load_cases, request_for
 from calculator.api import calculate_with
 from calculator.data import PolicyDataMissing, PolicyTable, lookup, split_compiled
 from scripts.policy_loader import DEFAULT_DATA_DIR, compile_policy_data, load_policy_data
+from scripts.raw_html import restore
 from scripts.render_pages import render_pages
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -106,7 +107,7 @@ def test_region_page_lists_inherited_figures_and_where_they_come_from(
 ) -> None:
     shutil.copytree(DEFAULT_DATA_DIR.parent / "docs" / "includes", tmp_path / "includes")
     render_pages(fixture_compiled, tmp_path)
-    county = (tmp_path / "regions" / "fixture_county.md").read_text(encoding="utf-8")
+    county = restore((tmp_path / "regions" / "fixture_county.md").read_text(encoding="utf-8"))
     section = county.split("## 沿用上级的规定", 1)[1].split("## 依据文件", 1)[0]
     rows = {chunk.split('"', 1)[0]: chunk for chunk in section.split('<tr id="inherited-')[1:]}
     assert 'data-inherited-from="fixture_province" data-origin="inherited"' in rows["unemployment.max_benefit_months"]

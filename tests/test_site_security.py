@@ -111,6 +111,8 @@ def hostile_site(
     project = tmp_path_factory.mktemp("hostile")
     shutil.copyfile(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", project / "overrides")
+    # The generator's hooks (mkdocs.yml) and what they import.
+    shutil.copytree(ROOT / "scripts", project / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
     generated = {*GENERATED_FOLDERS, "generated", "vendor", "index.md", "calculator.md", "about.md"}
     shutil.copytree(ROOT / "docs", project / "docs", ignore=lambda folder, names: generated & set(names))
     (project / "docs" / "vendor").symlink_to(ROOT / "docs" / "vendor", target_is_directory=True)
