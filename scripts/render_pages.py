@@ -24,6 +24,8 @@ import functools
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import posixpath
 import re
 import shutil
@@ -963,8 +965,49 @@ class Renderer:
         self.written.append(target)
 
 
-def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
-    """Write every generated page under docs_dir; returns the files written."""
+# Fewer pages than this are rendered in this process: forking costs more than it saves.
+PARALLEL_FROM_JOBS = 400
+# The jobs and the renderer they write through, inherited by the forked workers (set while a pool runs).
+_shared: dict[str, Any] = {}
+
+
+def default_workers(jobs: int) -> int:
+    if jobs < PARALLEL_FROM_JOBS or not hasattr(os, "fork"):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8))
+
+
+def _run_share(share: int, shares: int) -> list[str]:
+    """In a forked worker: every `shares`-th job from `share`; the files they wrote."""
+    renderer: Renderer = _shared["renderer"]
+    start = len(renderer.written)
+    for job in _shared["jobs"][share::shares]:
+        job()
+    return [str(path) for path in renderer.written[start:]]
+
+
+def run_jobs(renderer: Renderer, jobs: list[Callable[[], None]], workers: int | None = None) -> None:
+    """Run the jobs (each renders pages through `renderer`): here, or split over forked workers that
+    share the data copy-on-write. Either way renderer.written lists every file written."""
+    workers = default_workers(len(jobs)) if workers is None else workers
+    if workers <= 1:
+        for job in jobs:
+            job()
+        return
+    _shared.update(renderer=renderer, jobs=jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.starmap(_run_share, [(share, workers) for share in range(workers)])
+    finally:
+        _shared.clear()
+    for share in shares:
+        renderer.written.extend(Path(name) for name in share)
+
+
+def render_pages(compiled: dict[str, Any], docs_dir: Path, *, workers: int | None = None) -> list[Path]:
+    """Write every generated page under docs_dir; returns the files written. `workers`: processes for
+    the per-region and per-document pages (default: one per core once they are many, else one)."""
     glossary = load_glossary(docs_dir / "includes" / "glossary.yml")
     intros = load_topic_intros(docs_dir / "includes" / "topics.yml")
     data = SiteData(compiled)
@@ -995,6 +1038,8 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
     )
     renderer.page("topics_index.md.j2", "topics/index.md", intros=intros)
     inline = inline_regions(data)
+    # The pages that grow with the regions, rendered last and, when they are many, in parallel.
+    jobs: list[Callable[[], None]] = []
     for topic in TOPICS:
         tables = data.topic_tables(topic, inline)
         renderer.page(
@@ -1008,7 +1053,7 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
             region_list=f"{COLUMNS_FOLDER}/{REGION_LIST}",
             max_chosen=MAX_CHOSEN_REGIONS,
         )
-        renderer.topic_columns(topic, tables, inline)
+        jobs.append(functools.partial(renderer.topic_columns, topic, tables, inline))
     if len(inline) < len(data.regions):
         renderer.write(f"topics/{COLUMNS_FOLDER}/{REGION_LIST}", region_list_script(data))
     # With hundreds of regions the two indexes list provinces, each with a page of its own: listed on
@@ -1022,12 +1067,14 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
             renderer.page(
                 f"{folder}_index.md.j2", group_page(folder, key), groups=None, listed=members, group_name=name
             )
-    for region_id in data.regions:
-        renderer.page("region.md.j2", region_page(region_id), region_id=region_id)
-    for document_id in data.documents:
-        renderer.page(
-            "source.md.j2", source_page(document_id), document_id=document_id, figures=data.figures_citing(document_id)
-        )
+
+    def source(document_id: str) -> None:
+        figures = data.figures_citing(document_id)
+        renderer.page("source.md.j2", source_page(document_id), document_id=document_id, figures=figures)
+
+    jobs += [functools.partial(renderer.page, "region.md.j2", region_page(rid), region_id=rid) for rid in data.regions]
+    jobs += [functools.partial(source, document_id) for document_id in data.documents]
+    run_jobs(renderer, jobs, workers)
 
     # Compact: Python's fast (C) encoder does not indent, and at thousands of regions the indented
     # download took a minute to write; data tools read it either way, people read the CSV.

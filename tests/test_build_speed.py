@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -106,3 +108,49 @@ def test_search_sections_leave_out_scripts_excluded_elements_and_permalinks() ->
     assert "不收录" not in sections[0][2] and "var a" not in sections[0][2]
     assert sections[0][2] == "<p>正文 &amp; 说明</p>"
     assert sections[1][2] == "<ul><li>一</li><li>二</li></ul>"
+
+
+RENDER_TWICE = r"""
+import os, shutil, sys
+from pathlib import Path
+from scripts.policy_loader import compile_policy_data, load_policy_data
+from scripts import render_pages as pages
+from scripts.render_pages import render_pages
+
+page = pages.Renderer.page
+def page_and_pid(self, *args, **kwargs):  # which processes render: the forked run must use others
+    with open(sys.argv[3], "a") as pids:
+        pids.write(f"{os.getpid()}\n")
+    page(self, *args, **kwargs)
+pages.Renderer.page = page_and_pid
+
+compiled = compile_policy_data(load_policy_data(Path("policy_data"), None))
+for workers, folder in ((1, sys.argv[1]), (2, sys.argv[2])):
+    if workers == 2:
+        Path(sys.argv[3]).write_text(f"{os.getpid()}\n")  # this process, then the workers
+    docs = Path(folder)
+    shutil.copytree("docs/includes", docs / "includes")
+    written = render_pages(compiled, docs, workers=workers)
+    on_disk = {p for p in docs.rglob("*") if p.is_file() and "includes" not in p.relative_to(docs).parts}
+    assert set(written) == on_disk, sorted(map(str, on_disk ^ set(written)))[:5]
+"""
+
+
+def test_pages_rendered_by_forked_workers_are_the_pages_rendered_in_one_process(tmp_path: Path) -> None:
+    # In a child process: forking from the test process (with its server threads) is not what a build does.
+    alone, forked = tmp_path / "alone", tmp_path / "forked"
+    pids = tmp_path / "pids.txt"
+    completed = subprocess.run(
+        [sys.executable, "-c", RENDER_TWICE, str(alone), str(forked), str(pids)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    parent, *renderers = pids.read_text().split()
+    assert len(set(renderers) - {parent}) == 2, "the forked run rendered its per-region pages in two workers"
+    files = sorted(path.relative_to(alone) for path in alone.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
+    assert len(files) > 40
+    for name in files:
+        assert (alone / name).read_bytes() == (forked / name).read_bytes(), name
