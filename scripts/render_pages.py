@@ -24,8 +24,6 @@ import functools
 import hashlib
 import io
 import json
-import multiprocessing
-import os
 import posixpath
 import re
 import shutil
@@ -54,6 +52,7 @@ from calculator.vocabulary import (
     format_date,
     format_value,
 )
+from scripts.parallel import fork_map, workers_for
 from scripts.raw_html import set_aside
 from scripts.templating import markdown_environment
 
@@ -965,44 +964,18 @@ class Renderer:
         self.written.append(target)
 
 
-# Fewer pages than this are rendered in this process: forking costs more than it saves.
-PARALLEL_FROM_JOBS = 400
-# The jobs and the renderer they write through, inherited by the forked workers (set while a pool runs).
-_shared: dict[str, Any] = {}
-
-
-def default_workers(jobs: int) -> int:
-    if jobs < PARALLEL_FROM_JOBS or not hasattr(os, "fork"):
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, 8))
-
-
-def _run_share(share: int, shares: int) -> list[str]:
-    """In a forked worker: every `shares`-th job from `share`; the files they wrote."""
-    renderer: Renderer = _shared["renderer"]
-    start = len(renderer.written)
-    for job in _shared["jobs"][share::shares]:
-        job()
-    return [str(path) for path in renderer.written[start:]]
-
-
 def run_jobs(renderer: Renderer, jobs: list[Callable[[], None]], workers: int | None = None) -> None:
-    """Run the jobs (each renders pages through `renderer`): here, or split over forked workers that
-    share the data copy-on-write. Either way renderer.written lists every file written."""
-    workers = default_workers(len(jobs)) if workers is None else workers
-    if workers <= 1:
-        for job in jobs:
-            job()
-        return
-    _shared.update(renderer=renderer, jobs=jobs)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.starmap(_run_share, [(share, workers) for share in range(workers)])
-    finally:
-        _shared.clear()
-    for share in shares:
-        renderer.written.extend(Path(name) for name in share)
+    """Run the jobs (each renders pages through `renderer`), here or in forked workers
+    (scripts/parallel.py); either way renderer.written lists every file written."""
+
+    def run(job: Callable[[], None]) -> list[Path]:
+        start = len(renderer.written)
+        job()
+        return renderer.written[start:]
+
+    written = fork_map(run, jobs, workers)
+    if (workers_for(len(jobs)) if workers is None else workers) > 1:  # the workers' lists, not this one's
+        renderer.written.extend(path for paths in written for path in paths)
 
 
 def render_pages(compiled: dict[str, Any], docs_dir: Path, *, workers: int | None = None) -> list[Path]:

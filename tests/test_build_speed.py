@@ -113,21 +113,26 @@ def test_search_sections_leave_out_scripts_excluded_elements_and_permalinks() ->
 RENDER_TWICE = r"""
 import os, shutil, sys
 from pathlib import Path
-from scripts.policy_loader import compile_policy_data, load_policy_data
+from scripts import parallel, policy_loader
 from scripts import render_pages as pages
+from scripts.policy_loader import compile_policy_data, load_policy_data
 from scripts.render_pages import render_pages
 
-page = pages.Renderer.page
-def page_and_pid(self, *args, **kwargs):  # which processes render: the forked run must use others
-    with open(sys.argv[3], "a") as pids:
-        pids.write(f"{os.getpid()}\n")
-    page(self, *args, **kwargs)
-pages.Renderer.page = page_and_pid
+def recording_pid(function):  # which processes do the work: the forked run must use others
+    def recorded(*args, **kwargs):
+        with open(sys.argv[3], "a") as pids:
+            pids.write(f"{function.__name__} {os.getpid()}\n")
+        return function(*args, **kwargs)
+    return recorded
 
+pages.Renderer.page = recording_pid(pages.Renderer.page)
+policy_loader.load_file = recording_pid(policy_loader.load_file)
 compiled = compile_policy_data(load_policy_data(Path("policy_data"), None))
+Path(sys.argv[3]).write_text(f"parent {os.getpid()}\n")
+parallel.PARALLEL_FROM = 2  # every list of two or more pieces of work is shared out,
+parallel.cores = lambda: 2  # over two workers, however many cores this machine has
+assert compile_policy_data(load_policy_data(Path("policy_data"), None)) == compiled
 for workers, folder in ((1, sys.argv[1]), (2, sys.argv[2])):
-    if workers == 2:
-        Path(sys.argv[3]).write_text(f"{os.getpid()}\n")  # this process, then the workers
     docs = Path(folder)
     shutil.copytree("docs/includes", docs / "includes")
     written = render_pages(compiled, docs, workers=workers)
@@ -147,8 +152,13 @@ def test_pages_rendered_by_forked_workers_are_the_pages_rendered_in_one_process(
         text=True,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
-    parent, *renderers = pids.read_text().split()
-    assert len(set(renderers) - {parent}) == 2, "the forked run rendered its per-region pages in two workers"
+    (_, parent), *work = [line.split() for line in pids.read_text().splitlines()]
+    workers_by_kind: dict[str, set[str]] = {}
+    for kind, pid in work:
+        workers_by_kind.setdefault(kind, set()).add(pid)
+    # Loading the files and rendering the per-region pages both ran in two workers (the one-process
+    # rendering before them is not in the record: it ran before the file was started).
+    assert {kind: len(pids - {parent}) for kind, pids in workers_by_kind.items()} == {"load_file": 2, "page": 2}
     files = sorted(path.relative_to(alone) for path in alone.rglob("*") if path.is_file())
     assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
     assert len(files) > 40
