@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from calculator.vocabulary import TOPICS, format_date
 from scripts.data_limits import MAX_FILE_BYTES
+from scripts.parallel import fork_map
 from scripts.policy_schema import Catalog, CatalogEntry, DatedValue, Parameter, Reference, RegionFile, value_problems
 from scripts.provenance import SourceTexts, seeds_folder, value_readable_from
 from scripts.safe_yaml import DuplicateKey, YamlRefused, read_yaml
@@ -572,15 +573,14 @@ def load_policy_data(data_dir: Path = DEFAULT_DATA_DIR, seeds_dir: Path | None =
     policy.catalog, policy.catalog_lines, catalog_problems = load_catalog(catalog_path)
     policy.catalog_file = _display_path(catalog_path)
     problems.extend(catalog_problems)
-    for path in files:
-        display = _display_path(path)
-        region, file_problems = load_file(path, display)
+    # Each file on its own (in forked workers when they are many: scripts/parallel.py).
+    for region, file_problems in fork_map(lambda path: load_file(path, _display_path(path)), files):
         problems.extend(file_problems)
         if region is not None:
             if region.id in policy.regions:
                 problems.append(
                     Problem(
-                        display,
+                        region.file,
                         region.line(("region", "id")),
                         "region.id",
                         f"duplicate region id (also in {policy.regions[region.id].file})",

@@ -52,6 +52,7 @@ from calculator.vocabulary import (
     format_date,
     format_value,
 )
+from scripts.parallel import fork_map, workers_for
 from scripts.raw_html import set_aside
 from scripts.templating import markdown_environment
 
@@ -963,8 +964,23 @@ class Renderer:
         self.written.append(target)
 
 
-def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
-    """Write every generated page under docs_dir; returns the files written."""
+def run_jobs(renderer: Renderer, jobs: list[Callable[[], None]], workers: int | None = None) -> None:
+    """Run the jobs (each renders pages through `renderer`), here or in forked workers
+    (scripts/parallel.py); either way renderer.written lists every file written."""
+
+    def run(job: Callable[[], None]) -> list[Path]:
+        start = len(renderer.written)
+        job()
+        return renderer.written[start:]
+
+    written = fork_map(run, jobs, workers)
+    if (workers_for(len(jobs)) if workers is None else workers) > 1:  # the workers' lists, not this one's
+        renderer.written.extend(path for paths in written for path in paths)
+
+
+def render_pages(compiled: dict[str, Any], docs_dir: Path, *, workers: int | None = None) -> list[Path]:
+    """Write every generated page under docs_dir; returns the files written. `workers`: processes for
+    the per-region and per-document pages (default: one per core once they are many, else one)."""
     glossary = load_glossary(docs_dir / "includes" / "glossary.yml")
     intros = load_topic_intros(docs_dir / "includes" / "topics.yml")
     data = SiteData(compiled)
@@ -995,6 +1011,8 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
     )
     renderer.page("topics_index.md.j2", "topics/index.md", intros=intros)
     inline = inline_regions(data)
+    # The pages that grow with the regions, rendered last and, when they are many, in parallel.
+    jobs: list[Callable[[], None]] = []
     for topic in TOPICS:
         tables = data.topic_tables(topic, inline)
         renderer.page(
@@ -1008,7 +1026,7 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
             region_list=f"{COLUMNS_FOLDER}/{REGION_LIST}",
             max_chosen=MAX_CHOSEN_REGIONS,
         )
-        renderer.topic_columns(topic, tables, inline)
+        jobs.append(functools.partial(renderer.topic_columns, topic, tables, inline))
     if len(inline) < len(data.regions):
         renderer.write(f"topics/{COLUMNS_FOLDER}/{REGION_LIST}", region_list_script(data))
     # With hundreds of regions the two indexes list provinces, each with a page of its own: listed on
@@ -1022,12 +1040,14 @@ def render_pages(compiled: dict[str, Any], docs_dir: Path) -> list[Path]:
             renderer.page(
                 f"{folder}_index.md.j2", group_page(folder, key), groups=None, listed=members, group_name=name
             )
-    for region_id in data.regions:
-        renderer.page("region.md.j2", region_page(region_id), region_id=region_id)
-    for document_id in data.documents:
-        renderer.page(
-            "source.md.j2", source_page(document_id), document_id=document_id, figures=data.figures_citing(document_id)
-        )
+
+    def source(document_id: str) -> None:
+        figures = data.figures_citing(document_id)
+        renderer.page("source.md.j2", source_page(document_id), document_id=document_id, figures=figures)
+
+    jobs += [functools.partial(renderer.page, "region.md.j2", region_page(rid), region_id=rid) for rid in data.regions]
+    jobs += [functools.partial(source, document_id) for document_id in data.documents]
+    run_jobs(renderer, jobs, workers)
 
     # Compact: Python's fast (C) encoder does not indent, and at thousands of regions the indented
     # download took a minute to write; data tools read it either way, people read the CSV.

@@ -39,6 +39,7 @@ import math
 import re
 import shutil
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,8 +83,20 @@ def load_variants(path: Path = VARIANTS_FILE) -> dict[str, str]:
 
 
 def normalise(text: str, variants: dict[str, str]) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(variants.get(char, char) for char in text)
+    return unicodedata.normalize("NFKC", text).lower().translate(_translation(variants))
+
+
+# str.translate's table for a variants dict (made once per dict: the index cuts tens of thousands
+# of sections with the same one).
+_tables: dict[int, tuple[dict[str, str], dict[int, str]]] = {}
+
+
+def _translation(variants: dict[str, str]) -> dict[int, str]:
+    kept = _tables.get(id(variants))
+    if kept is None or kept[0] is not variants:
+        kept = (variants, str.maketrans(variants))
+        _tables[id(variants)] = kept
+    return kept[1]
 
 
 def terms_of(text: str, variants: dict[str, str]) -> list[str]:
@@ -149,49 +162,45 @@ def postings(
 ) -> dict[str, list[tuple[int, int, int]]]:
     """term → [(page, section, weight)], the best MAX_POSTINGS by weight (×100, rounded).
 
-    Two passes over the sections, so that no section's term counts are kept: the first counts in how
-    many sections each term occurs (and each section's length), the second weighs each term of each
-    section and keeps a term's best postings as it goes. With thousands of regions, keeping every
-    section's counts took gigabytes."""
-
-    def section_terms(page_number: int, section_number: int) -> tuple[list[str], set[str]]:
-        page = pages[page_number]
-        section = page.sections[section_number]
-        title = section.title
-        if section_number == 0:
-            title = " ".join([page.title, title, *keywords.get(page.url, [])])
-        return terms_of(section.text, variants), set(terms_of(title, variants))
-
-    places = [
-        (page_number, section_number)
-        for page_number, page in enumerate(pages)
-        for section_number in range(len(page.sections))
-    ]
-    frequency: Counter[str] = Counter()
-    lengths: list[int] = []
-    for page_number, section_number in places:
-        text_terms, titled = section_terms(page_number, section_number)
-        frequency.update(set(text_terms) | titled)
-        lengths.append(len(text_terms))
-    total = len(places)
+    Each section is cut into terms once; its term counts are kept as arrays of term numbers (with
+    thousands of regions, keeping them as Counters of strings took gigabytes). The weights need every
+    section's length and each term's section count first, so they are computed in a second pass over
+    the arrays, keeping a term's best postings as they come."""
+    numbers: dict[str, int] = {}
+    counted_sections: list[tuple[int, int, array[int], array[int], array[int]]] = []
+    frequency: Counter[int] = Counter()
+    for page_number, page in enumerate(pages):
+        for section_number, section in enumerate(page.sections):
+            title = section.title
+            if section_number == 0:
+                title = " ".join([page.title, title, *keywords.get(page.url, [])])
+            text_terms = Counter(terms_of(section.text, variants))
+            terms = array("i", (numbers.setdefault(term, len(numbers)) for term in text_terms))
+            counts = array("i", text_terms.values())
+            titled = array("i", sorted({numbers.setdefault(term, len(numbers)) for term in terms_of(title, variants)}))
+            frequency.update(set(terms).union(titled))
+            counted_sections.append((page_number, section_number, terms, counts, titled))
+    total = len(counted_sections)
+    lengths = [sum(counts) for _, _, _, counts, _ in counted_sections]
     average = max(sum(lengths) / max(total, 1), 1)
-    index: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for (page_number, section_number), length in zip(places, lengths, strict=True):
-        text_terms, titled = section_terms(page_number, section_number)
-        counted = Counter(text_terms)
+    by_number: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for (page_number, section_number, terms, counts, titled), length in zip(counted_sections, lengths, strict=True):
+        tf_of = dict(zip(terms, counts, strict=True))
+        in_title = set(titled)
         norm = K1 * (1 - B + B * length / average)
-        for term in counted.keys() | titled:
-            tf = counted[term]
+        for term in tf_of.keys() | in_title:
+            tf = tf_of.get(term, 0)
             idf = math.log(1 + (total - frequency[term] + 0.5) / (frequency[term] + 0.5))
-            score = tf * (K1 + 1) / (tf + norm) + (TITLE_BOOST * (K1 + 1) if term in titled else 0)
-            entries = index[term]
+            score = tf * (K1 + 1) / (tf + norm) + (TITLE_BOOST * (K1 + 1) if term in in_title else 0)
+            entries = by_number[term]
             entries.append((page_number, section_number, max(round(100 * idf * score), 1)))
             if len(entries) >= 2 * MAX_POSTINGS:
-                index[term] = _best(entries)
-    for term, entries in index.items():
-        if len(entries) > MAX_POSTINGS:
-            index[term] = _best(entries)
-    return index
+                by_number[term] = _best(entries)
+    names = {number: term for term, number in numbers.items()}
+    return {
+        names[number]: _best(entries) if len(entries) > MAX_POSTINGS else entries
+        for number, entries in by_number.items()
+    }
 
 
 def _best(entries: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

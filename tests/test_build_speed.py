@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -105,3 +107,59 @@ def test_search_sections_leave_out_scripts_excluded_elements_and_permalinks() ->
     assert "不收录" not in sections[0][2] and "var a" not in sections[0][2]
     assert sections[0][2] == "<p>正文 &amp; 说明</p>"
     assert sections[1][2] == "<ul><li>一</li><li>二</li></ul>"
+
+
+RENDER_TWICE = r"""
+import os, shutil, sys
+from pathlib import Path
+from scripts import parallel, policy_loader
+from scripts import render_pages as pages
+from scripts.policy_loader import compile_policy_data, load_policy_data
+from scripts.render_pages import render_pages
+
+def recording_pid(function):  # which processes do the work: the forked run must use others
+    def recorded(*args, **kwargs):
+        with open(sys.argv[3], "a") as pids:
+            pids.write(f"{function.__name__} {os.getpid()}\n")
+        return function(*args, **kwargs)
+    return recorded
+
+pages.Renderer.page = recording_pid(pages.Renderer.page)
+policy_loader.load_file = recording_pid(policy_loader.load_file)
+compiled = compile_policy_data(load_policy_data(Path("policy_data"), None))
+Path(sys.argv[3]).write_text(f"parent {os.getpid()}\n")
+parallel.PARALLEL_FROM = 2  # every list of two or more pieces of work is shared out,
+parallel.cores = lambda: 2  # over two workers, however many cores this machine has
+assert compile_policy_data(load_policy_data(Path("policy_data"), None)) == compiled
+for workers, folder in ((1, sys.argv[1]), (2, sys.argv[2])):
+    docs = Path(folder)
+    shutil.copytree("docs/includes", docs / "includes")
+    written = render_pages(compiled, docs, workers=workers)
+    on_disk = {p for p in docs.rglob("*") if p.is_file() and "includes" not in p.relative_to(docs).parts}
+    assert set(written) == on_disk, sorted(map(str, on_disk ^ set(written)))[:5]
+"""
+
+
+def test_pages_rendered_by_forked_workers_are_the_pages_rendered_in_one_process(tmp_path: Path) -> None:
+    # In a child process: forking from the test process (with its server threads) is not what a build does.
+    alone, forked = tmp_path / "alone", tmp_path / "forked"
+    pids = tmp_path / "pids.txt"
+    completed = subprocess.run(
+        [sys.executable, "-c", RENDER_TWICE, str(alone), str(forked), str(pids)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    (_, parent), *work = [line.split() for line in pids.read_text().splitlines()]
+    workers_by_kind: dict[str, set[str]] = {}
+    for kind, pid in work:
+        workers_by_kind.setdefault(kind, set()).add(pid)
+    # Loading the files and rendering the per-region pages both ran in two workers (the one-process
+    # rendering before them is not in the record: it ran before the file was started).
+    assert {kind: len(pids - {parent}) for kind, pids in workers_by_kind.items()} == {"load_file": 2, "page": 2}
+    files = sorted(path.relative_to(alone) for path in alone.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
+    assert len(files) > 40
+    for name in files:
+        assert (alone / name).read_bytes() == (forked / name).read_bytes(), name
