@@ -192,7 +192,7 @@ ROOT_LINK = re.compile(r'(\s(?:href|src|data-site-search)=")/(?!/)')
 NOT_FOUND_BASE = (
     "(function(){var l=location;if(!/^https?:$/.test(l.protocol))return;"
     "var e=ENTRIES,p=l.pathname.split('/'),i=1;while(i<p.length-1&&e.indexOf(p[i])<0)i++;"
-    "if(i>=p.length-1)return;var b=document.createElement('base');b.href=p.slice(0,i).join('/')+'/';"
+    "if(i>=p.length-1)return;var b=document.createElement('base');b.href=l.origin+p.slice(0,i).join('/')+'/';"
     "document.head.appendChild(b)})()"
 )
 

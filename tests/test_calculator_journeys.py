@@ -406,6 +406,21 @@ def test_a_server_shows_the_404_page_styled_with_working_links_at_any_missing_ad
         assert_404_page_works(desktop.new_page(), root, root + missing)
 
 
+def test_a_missing_address_that_names_another_host_keeps_the_404_page_on_this_site(
+    desktop: Any, built_site: Path
+) -> None:
+    # "//other.example/topics/…" as a path: the page's base must stay on this origin, never become
+    # the protocol-relative //other.example/ (whose scripts and styles the page would then ask for).
+    with not_found_server(built_site, "") as root:
+        origin = root.rstrip("/")
+        page = desktop.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(origin + "//other.example/topics/nope.html", wait_until="networkidle")
+        assert page.evaluate("document.baseURI").startswith(origin + "/")
+        assert requested and all(url.startswith(origin + "/") for url in requested), requested
+
+
 # --- 7. larger text -----------------------------------------------------------------------------------
 
 
