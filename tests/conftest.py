@@ -112,16 +112,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def serving(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
+    """http://127.0.0.1:PORT/ serving `folder` (on its own port, so its origin has its own caches)
+    with `handler` (default: the standard one, quiet), until the block ends."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     """http://127.0.0.1:PORT/ serving the built site (wasm as application/wasm)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -189,6 +197,21 @@ def load_axe(page: Any) -> None:
     refuses those (as it should); evaluated by the browser's debugging protocol, it is not a page script."""
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
     assert page.evaluate("typeof axe.run") == "function"
+
+
+def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the open page (at most five places each)."""
+    load_axe(page)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "rule": violation["id"],
+            "impact": violation["impact"],
+            "nodes": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
 
 
 def search_result_links(page: Any, query: str) -> list[str]:

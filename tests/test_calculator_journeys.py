@@ -9,14 +9,12 @@ makes the text larger. Each test acts through the page and reads what it shows.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import io
 import json
 import os
 import re
 import shutil
-import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +23,7 @@ from typing import Any
 
 import pytest
 from calculator_driver import FULL_HOUSEHOLD, RESULT_TIMEOUT_MS, CalculatorPage, folder_uri
-from conftest import search_result_links
+from conftest import search_result_links, serving
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
@@ -344,14 +342,8 @@ class _NotFoundServer(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def not_found_server(site: Path, mount: str) -> Iterator[str]:
     """The site's root address on a server that answers missing addresses with 404.html."""
-    handler = functools.partial(type("Handler", (_NotFoundServer,), {"mount": mount}), directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{mount}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site, type("Handler", (_NotFoundServer,), {"mount": mount})) as url:
+        yield url + mount
 
 
 def assert_404_page_works(page: Any, root: str, address: str) -> None:

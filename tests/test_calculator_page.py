@@ -24,7 +24,7 @@ from calculator_driver import (
     form_text,
     money_text,
 )
-from conftest import load_axe
+from conftest import serious_axe_violations
 from golden import CASES, GoldenCase
 
 pytestmark = pytest.mark.browser
@@ -466,14 +466,7 @@ def show_a_full_result(calc: CalculatorPage) -> None:
     calc.page.wait_for_selector("#calc-charts svg.calc-chart", timeout=RESULT_TIMEOUT_MS)
 
 
-def serious_violations(page: Any) -> list[dict[str, Any]]:
-    load_axe(page)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+serious_violations = serious_axe_violations
 
 
 def test_axe_finds_no_serious_problem_with_results_shown(calc: CalculatorPage) -> None:

@@ -10,21 +10,19 @@ page computes all of them, as before, with no picker.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from calculator_driver import CalculatorPage, cell_problems, folder_uri, shared_fragment
-from conftest import ROOT
+from conftest import ROOT, serving
 from golden import load_cases
 
 from benchmarks.build_scaling import write_synthetic_data
@@ -75,13 +73,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def many_url(many: dict[str, Any]) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(many["site"]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(many["site"]) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,12 +8,10 @@ tests/test_offline_firefox.py (Firefox, file://) and tests/test_calculator_page.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import http.server
 import shutil
 import struct
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 
 import pytest
 from calculator_driver import START_TIMEOUT_MS, CalculatorPage, folder_uri, shared_fragment
-from conftest import RequestLog
+from conftest import RequestLog, serving
 from golden import CASES
 
 from scripts.embed_runtime import EMBEDDED_SCRIPT_FOLDER, embedded_script
@@ -183,12 +181,8 @@ class _CountingHandler(http.server.SimpleHTTPRequestHandler):
 def counting_server(built_site: Path) -> Iterator[tuple[str, list[str]]]:
     """The built site over http on its own port (so its origin has its own caches), with every path served."""
     served: list[str] = []
-    handler = functools.partial(type("Handler", (_CountingHandler,), {"served": served}), directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", served
-    server.shutdown()
-    server.server_close()
+    with serving(built_site, type("Handler", (_CountingHandler,), {"served": served})) as url:
+        yield url, served
 
 
 @pytest.mark.browser

@@ -19,9 +19,9 @@ from conftest import (
     PHONE,
     SEARCHES,
     assert_cards_match_matrix,
-    load_axe,
     logged_page,
     search_result_links,
+    serious_axe_violations,
 )
 
 from calculator.vocabulary import TOPICS
@@ -292,13 +292,7 @@ def test_axe_finds_no_serious_or_critical_violation(
     page, _ = browser_page
     page.emulate_media(color_scheme=scheme)
     page.goto(site_url + PAGES[name])
-    load_axe(page)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+    serious = serious_axe_violations(page)
     assert serious == [], json.dumps(serious, ensure_ascii=False, indent=1)
 
 
@@ -315,13 +309,7 @@ def test_axe_finds_no_serious_or_critical_violation_in_any_topic_table_or_its_ca
             page.goto(site_url + f"topics/{topic}.html")
             shown = ".region-card" if width == "phone" else "table.matrix"
             assert page.locator(shown).first.is_visible()
-            load_axe(page)
-            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            serious = [
-                {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-                for v in result["violations"]
-                if v["impact"] in {"serious", "critical"}
-            ]
+            serious = serious_axe_violations(page)
             assert serious == [], (topic, json.dumps(serious, ensure_ascii=False))
     finally:
         context.close()

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import copy
 import csv
-import functools
-import http.server
 import io
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, logged_page, search_result_links
+from conftest import ROOT, logged_page, search_result_links, serving
 
 from scripts.build import run_mkdocs, write_search, write_vocabulary_snippet
 from scripts.csp import apply_content_security_policy
@@ -201,16 +198,8 @@ def test_the_csv_neutralises_formulas_and_the_json_is_the_data_unchanged(
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site: tuple[Path, dict[str, Any]]) -> Iterator[str]:
     site, _ = hostile_site
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 INERT = """() => ({

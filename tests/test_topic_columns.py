@@ -8,20 +8,18 @@ copy of the project so the session's own build is left alone.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DESKTOP, PHONE, assert_cards_match_matrix, load_axe, logged_page
+from conftest import DESKTOP, PHONE, assert_cards_match_matrix, logged_page, serious_axe_violations, serving
 
 from benchmarks.build_scaling import write_synthetic_data
 from benchmarks.common import make_scratch_project, project_env
@@ -53,12 +51,8 @@ def many_regions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def many_url(many_regions: dict[str, Any]) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(many_regions["site"]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(many_regions["site"]) as url:
+        yield url
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -254,13 +248,7 @@ def test_the_open_picker_and_a_loaded_column_pass_axe(
         page.goto(many_url + "topics/medical.html")
         pick(page, many_regions["ids"][1])
         page.wait_for_function(f"() => location.search.includes('{many_regions['ids'][1]}')")
-        load_axe(page)
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        serious = [
-            {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]
-            if v["impact"] in {"serious", "critical"}
-        ]
+        serious = serious_axe_violations(page)
         assert serious == [], json.dumps(serious, ensure_ascii=False)
         assert errors == []
 
