@@ -68,7 +68,8 @@ def policy(inline_hashes: Iterable[str], *, calculator: bool) -> str:
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-src": ["'self'"],
+        # The site embeds no frames (the calculator's worker is a Blob worker, not a frame).
+        "frame-src": ["'none'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -76,13 +77,13 @@ def policy(inline_hashes: Iterable[str], *, calculator: bool) -> str:
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def with_policy(html: str, extra_hashes: Iterable[str] = ()) -> str:
+def with_policy(html: str) -> str:
     """The page with its policy as the first element of <head> (an older policy tag replaced)."""
     html = _EXISTING.sub("", html)
     head = _HEAD.search(html)
     if head is None:
         raise ValueError("the page has no <head>")
-    hashes = [script_hash(body) for body in inline_scripts(html)] + list(extra_hashes)
+    hashes = [script_hash(body) for body in inline_scripts(html)]
     calculator = any(marker in html for marker in CALCULATOR_MARKERS)
     tag = f'<meta http-equiv="{META_NAME}" content="{policy(hashes, calculator=calculator)}">'
     return html[: head.end()] + "\n    " + tag + html[head.end() :]
