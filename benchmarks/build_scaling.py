@@ -209,7 +209,6 @@ def offline_zip_bytes(site: Path) -> tuple[int, float]:
 def site_figures(site: Path, regions: int | None = None) -> dict[str, Any]:
     pages = list(site.rglob("*.html"))
     largest = max(pages, key=lambda page: page.stat().st_size)
-    # First: when mkdocs ran alone, this shards the index it left, which changes the site's bytes.
     search = search_index_figures(site)
     parts: dict[str, int] = {}
     files = [path for path in site.rglob("*") if path.is_file()]
@@ -236,24 +235,16 @@ def site_figures(site: Path, regions: int | None = None) -> dict[str, Any]:
 
 
 def search_index_figures(site: Path) -> dict[str, Any]:
-    """The sharded search index: its size, its largest shard (what one query term reads at most) and,
-    when mkdocs ran alone and left its own index, the time scripts/search_index.py takes to shard it."""
-    from scripts.search_index import write_search_index
-
+    """The sharded search index of a built site: its size and its largest shard (what one query term
+    reads at most)."""
     folder = site / "search"
-    figures: dict[str, Any] = {}
-    if (folder / "search_index.json").is_file():
-        started = time.perf_counter()
-        write_search_index(site, set(), {})
-        figures["search_index_seconds"] = round(time.perf_counter() - started, 2)
     shards = list((folder / "t").glob("*.js"))
     if not shards:
-        return {"search_index_kb": None, "largest_shard_kb": None, **figures}
+        return {"search_index_kb": None, "largest_shard_kb": None}
     total = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
     return {
         "search_index_kb": round(total / 1024),
         "largest_shard_kb": round(max(path.stat().st_size for path in shards) / 1024, 1),
-        **figures,
     }
 
 

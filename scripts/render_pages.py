@@ -52,7 +52,7 @@ from calculator.vocabulary import (
     format_date,
     format_value,
 )
-from scripts.parallel import fork_map, workers_for
+from scripts.parallel import fork_map
 from scripts.raw_html import set_aside
 from scripts.templating import markdown_environment
 
@@ -971,11 +971,12 @@ def run_jobs(renderer: Renderer, jobs: list[Callable[[], None]], workers: int | 
     def run(job: Callable[[], None]) -> list[Path]:
         start = len(renderer.written)
         job()
-        return renderer.written[start:]
+        written = renderer.written[start:]
+        del renderer.written[start:]  # handed back as the result, wherever the job ran
+        return written
 
-    written = fork_map(run, jobs, workers)
-    if (workers_for(len(jobs)) if workers is None else workers) > 1:  # the workers' lists, not this one's
-        renderer.written.extend(path for paths in written for path in paths)
+    for written in fork_map(run, jobs, workers):
+        renderer.written.extend(written)
 
 
 def render_pages(compiled: dict[str, Any], docs_dir: Path, *, workers: int | None = None) -> list[Path]:

@@ -107,58 +107,65 @@ class _Where:
         return ".".join(parts)
 
 
+class _Nowhere(_Where):
+    """Keeps no path (the check's fast first run): a refusal then names none."""
+
+    def begin(self) -> bool:
+        return False
+
+    def end(self, scalar: str | None) -> None:
+        pass
+
+    def open(self, mapping: bool) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def path(self, is_key: bool = False) -> str:
+        return ""
+
+
 def _check_events(text: str, where: _Where | None = None) -> int:
-    """Depth, integer size, scalar size and alias count, from the parser's event stream (the parser
-    keeps its own stack, so a deeply nested file cannot exhaust Python's); returns the alias count.
-    With `where`, a refusal names the path it happened at (keeping it costs most of the check's
-    time, so read_yaml runs without it first and again with it only to report a refusal)."""
+    """Depth, entry count, integer size, scalar size and alias count, from the parser's event stream
+    (the parser keeps its own stack, so a deeply nested file cannot exhaust Python's); returns the
+    alias count. With `where`, a refusal names the path it happened at: keeping it costs most of the
+    check's time, so read_yaml runs without it first and again with it only to report a refusal."""
+    where = where or _Nowhere()
     loader = _Loader(text)
     depth = aliases = nodes = 0
-    collection_start, collection_end = yaml.CollectionStartEvent, yaml.CollectionEndEvent
-    alias_event, scalar_event = yaml.AliasEvent, yaml.ScalarEvent
     try:
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, (scalar_event, collection_start)):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                where.close()
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent)):
+                continue
+            is_key = where.begin()
+            refusal = None
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    refusal = f"more than {MAX_ALIASES} aliases (*name)"
+            else:
                 nodes += 1
                 if nodes > MAX_NODES:
-                    raise YamlRefused(
-                        _line(event.start_mark),
-                        f"has more than {MAX_NODES:,} entries; split the file",
-                        where.path(False) if where is not None else "",
-                    )
-            if isinstance(event, scalar_event):
-                if where is None:
-                    _check_scalar(event, "")
-                else:
-                    _check_scalar(event, where.path(where.begin()))
-                    where.end(event.value)
-            elif isinstance(event, collection_start):
+                    refusal = f"has more than {MAX_NODES:,} entries; split the file"
+            if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                is_key = where.begin() if where is not None else False
                 if depth > MAX_DEPTH:
-                    raise YamlRefused(
-                        _line(event.start_mark),
-                        f"nested {depth} levels deep; at most {MAX_DEPTH} levels are allowed",
-                        where.path(is_key) if where is not None else "",
-                    )
-                if where is not None:
-                    where.open(isinstance(event, yaml.MappingStartEvent))
-            elif isinstance(event, collection_end):
-                depth -= 1
-                if where is not None:
-                    where.close()
-            elif isinstance(event, alias_event):
-                aliases += 1
-                is_key = where.begin() if where is not None else False
-                if aliases > MAX_ALIASES:
-                    raise YamlRefused(
-                        _line(event.start_mark),
-                        f"more than {MAX_ALIASES} aliases (*name)",
-                        where.path(is_key) if where is not None else "",
-                    )
-                if where is not None:
-                    where.end(None)
+                    refusal = f"nested {depth} levels deep; at most {MAX_DEPTH} levels are allowed"
+            if refusal:
+                raise YamlRefused(_line(event.start_mark), refusal, where.path(is_key))
+            if isinstance(event, yaml.ScalarEvent):
+                _check_scalar(event, where.path(is_key))
+                where.end(event.value)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                where.open(isinstance(event, yaml.MappingStartEvent))
+            else:
+                where.end(None)
     finally:
         loader.dispose()
     return aliases

@@ -139,9 +139,10 @@ def packaged_data() -> None:
     ensure_packaged_data()
 
 
-def run_cli(text: str) -> subprocess.CompletedProcess[str]:
+def run_cli(text: str | None = None, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`python -m calculator estimate ARGUMENTS`, with `text` on its standard input."""
     return subprocess.run(
-        [sys.executable, "-m", "calculator", "estimate"],
+        [sys.executable, "-m", "calculator", "estimate", *arguments],
         input=text,
         capture_output=True,
         text=True,
@@ -179,14 +180,7 @@ def test_the_page_and_the_command_line_refuse_alike_and_say_why(case: Hostile) -
 
 
 def test_the_command_line_reports_an_unreadable_file_without_a_traceback(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "calculator", "estimate", "--input", str(tmp_path / "missing.json")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+    completed = run_cli(None, "--input", str(tmp_path / "missing.json"))
     assert completed.returncode == 2 and "Traceback" not in completed.stderr
     assert "无法读取输入文件" in json.loads(completed.stdout)["errors"]["request"]
 
@@ -194,13 +188,6 @@ def test_the_command_line_reports_an_unreadable_file_without_a_traceback(tmp_pat
 def test_the_command_line_reports_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     data = tmp_path / "household.json"
     data.write_bytes(b'{"maternity.delivery": "\xff\xfe"}')
-    completed = subprocess.run(
-        [sys.executable, "-m", "calculator", "estimate", "--input", str(data)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+    completed = run_cli(None, "--input", str(data))
     assert completed.returncode == 2 and "Traceback" not in completed.stderr
     assert json.loads(completed.stdout)["errors"]["request"] == "请求不是有效的 JSON 文本"
